@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+TWILIO_VENV := .venv-twilio9
+SIGNALWIRE_VENV := .venv-signalwire
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: run test test-app test-conformance bench clean
+
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/lock.txt
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps -e .
+	touch $@
+
+# The two SDKs pin incompatible twilio versions, so each gets an environment of its own.
+$(TWILIO_VENV)/.installed: tests/conformance/twilio9/requirements.txt
+	test -x $(TWILIO_VENV)/bin/python || $(PYTHON) -m venv $(TWILIO_VENV)
+	$(TWILIO_VENV)/bin/pip install $(PIP_FLAGS) -r $<
+	touch $@
+
+$(SIGNALWIRE_VENV)/.installed: tests/conformance/signalwire/requirements.txt
+	test -x $(SIGNALWIRE_VENV)/bin/python || $(PYTHON) -m venv $(SIGNALWIRE_VENV)
+	$(SIGNALWIRE_VENV)/bin/pip install $(PIP_FLAGS) -r $<
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/numbersmith serve
+
+test: test-app test-conformance
+
+test-app: $(VENV)/.installed
+	$(VENV)/bin/pytest tests --ignore=tests/conformance
+
+test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV)/.installed
+	$(TWILIO_VENV)/bin/pytest tests/conformance/twilio9 -p no:cacheprovider
+	$(SIGNALWIRE_VENV)/bin/pytest tests/conformance/signalwire -p no:cacheprovider
+
+bench: $(VENV)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TWILIO_VENV) $(SIGNALWIRE_VENV)

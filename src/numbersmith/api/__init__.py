@@ -1,0 +1,1 @@
+"""The wire: SignalWire's Compatibility (Twilio 2010-04-01) REST API over Starlette."""

@@ -1,0 +1,90 @@
+"""The error catalogue: every error the API answers, in the vendor's JSON shape.
+
+The body always has exactly ``code``, ``message``, ``more_info`` and ``status``: adding ``type``
+or ``title`` makes twilio 9 and twilio-node read it as RFC 9457 and raise another exception class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import orjson
+from starlette.responses import Response
+
+from numbersmith.provisioning import errors as domain
+
+MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+
+# Codes, by name, so that every route and test speaks of the same thing.
+INVALID_PARAMETER = 20001
+INVALID_FRIENDLY_NAME = 20002
+AUTHENTICATION_FAILED = 20003
+METHOD_NOT_ALLOWED = 20004
+NOT_FOUND = 20404
+INTERNAL_ERROR = 20500
+INVALID_METHOD = 21209
+INVALID_PHONE_NUMBER = 21401
+INVALID_URL = 21402
+APPLICATION_NOT_FOUND = 21420
+PHONE_NUMBER_OR_AREA_CODE_REQUIRED = 21421
+PHONE_NUMBER_UNAVAILABLE = 21422
+INVALID_AREA_CODE = 21451
+NO_NUMBERS_IN_AREA_CODE = 21452
+INVALID_PAGE_TOKEN = 21481
+PAGE_TOKEN_REQUIRED = 54453
+INVALID_PAGE_SIZE = 54454
+
+
+class ApiError(Exception):
+    """An error answered to the client as-is."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"code": code, "message": message, "more_info": MORE_INFO.format(code=code), "status": status}
+    return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
+
+
+def authentication_failed() -> ApiError:
+    return ApiError(401, AUTHENTICATION_FAILED, "Authentication Error - invalid username or password")
+
+
+def not_found(path: str) -> ApiError:
+    return ApiError(404, NOT_FOUND, f"The requested resource {path} was not found")
+
+
+WireName = Callable[[str], str]
+
+_SETTING_ERRORS: dict[type[domain.SettingError], tuple[int, str]] = {
+    domain.InvalidUrl: (INVALID_URL, "{name} is not a valid, fully-qualified http or https URL"),
+    domain.InvalidMethod: (INVALID_METHOD, "{name} must be GET or POST"),
+    domain.InvalidReceiveMode: (INVALID_METHOD, "{name} must be voice or fax"),
+    domain.InvalidFriendlyName: (INVALID_FRIENDLY_NAME, "{name} must be 1 to 64 characters long"),
+    domain.InvalidReference: (INVALID_PARAMETER, "{name} must be at most 64 characters long"),
+    domain.ApplicationNotFound: (APPLICATION_NOT_FOUND, "{name} does not name an application of this account"),
+}
+
+
+def from_provisioning(error: domain.ProvisioningError, wire_name: WireName, path: str) -> ApiError:
+    """The wire form of a domain refusal; ``wire_name`` maps a setting to its parameter name."""
+    if isinstance(error, domain.SettingError):
+        code, template = _SETTING_ERRORS[type(error)]
+        return ApiError(400, code, template.format(name=wire_name(error.setting)))
+    if isinstance(error, domain.NumberNotFound):
+        return not_found(path)
+    if isinstance(error, domain.MissingNumberOrAreaCode):
+        return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required")
+    if isinstance(error, domain.InvalidAreaCode):
+        return ApiError(400, INVALID_AREA_CODE, f"AreaCode {error} is not a valid US or Canadian area code")
+    if isinstance(error, domain.AreaCodeExhausted):
+        return ApiError(400, NO_NUMBERS_IN_AREA_CODE, f"No phone numbers are available in area code {error}")
+    if isinstance(error, domain.InvalidPhoneNumber):
+        return ApiError(400, INVALID_PHONE_NUMBER, f"PhoneNumber {error} is not a valid E.164 phone number")
+    if isinstance(error, domain.NumberUnavailable):
+        return ApiError(400, PHONE_NUMBER_UNAVAILABLE, f"PhoneNumber {error} is not available")
+    raise TypeError(f"no wire form for {type(error).__name__}")  # pragma: no cover

@@ -1,0 +1,114 @@
+"""Routes of the IncomingPhoneNumbers resource: create, list, fetch, update, release."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from numbersmith.api import forms, paging
+from numbersmith.api.auth import authorize
+from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
+from numbersmith.api.representation import incoming_number, incoming_numbers_path, json_response
+from numbersmith.provisioning import numbers
+from numbersmith.store import Database
+from numbersmith.store.numbers import ListFilter
+
+SCOPE = "numbers"
+_FORMATTING = re.compile(r"[\s().-]")
+_PATTERN = re.compile(r"\+?[0-9*]{1,15}")
+
+
+def _sid(request: Request) -> str:
+    return request.path_params["sid"].removesuffix(".json")
+
+
+def list_filter(query: dict[str, str]) -> tuple[ListFilter, list[tuple[str, str]]]:
+    """The list's filters, and the (wire name, value) pairs to repeat in page URIs."""
+    given = forms.decode(forms.LIST_FILTERS, query)
+    echoed = [(p.wire, query[p.wire]) for p in forms.LIST_FILTERS if p.wire in query]
+    pattern = None
+    if "phone_number" in given:
+        text = _FORMATTING.sub("", given["phone_number"])
+        if not _PATTERN.fullmatch(text):
+            raise ApiError(400, INVALID_PHONE_NUMBER, "PhoneNumber must be digits, optionally with a leading + and * wildcards")
+        # A leading + anchors the pattern at the start; otherwise it may match anywhere.
+        like = text.replace("*", "_")
+        pattern = like + "%" if like.startswith("+") else "%" + like + "%"
+    return (
+        ListFilter(
+            phone_number=pattern,
+            friendly_name=given.get("friendly_name"),
+            beta=given.get("beta"),
+            origin=given.get("origin"),
+        ),
+        echoed,
+    )
+
+
+class IncomingPhoneNumbers:
+    """The resource's endpoints, bound to one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        form = await forms.read_form(request)
+        given = forms.decode(forms.PURCHASE, form)
+        phone_number = given.pop("phone_number", None)
+        area_code = given.pop("area_code", None)
+        number = await numbers.purchase(
+            self.db, project, phone_number=phone_number, area_code=area_code, settings=given
+        )
+        return json_response(incoming_number(number), 201)
+
+    async def list(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        query = dict(request.query_params)
+        filters, echoed = list_filter(query)
+        page = paging.page_request(query)
+        found, more = await numbers.page(
+            self.db, project, filters, size=page.size, after=page.after, before=page.before
+        )
+        body = paging.envelope(
+            path=incoming_numbers_path(project) + ".json",
+            records_key="incoming_phone_numbers",
+            records=[incoming_number(number) for number in found],
+            row_ids=[number.id for number in found],
+            request=page,
+            filters=echoed,
+            has_newer=more if page.before is not None else page.after is not None,
+            has_older=True if page.before is not None else more,
+        )
+        return json_response(body)
+
+    async def fetch(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        number = await numbers.fetch(self.db, project, _sid(request))
+        return json_response(incoming_number(number))
+
+    async def update(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        form = await forms.read_form(request)
+        number = await numbers.update(self.db, project, _sid(request), forms.decode(forms.SETTINGS, form))
+        return json_response(incoming_number(number))
+
+    async def release(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        await numbers.release(self.db, project, _sid(request))
+        return Response(status_code=204)
+
+    def routes(self, prefix: str) -> list[Route]:
+        collection = f"{prefix}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
+        return [
+            Route(collection, self.list, methods=["GET"]),
+            Route(collection, self.create, methods=["POST"]),
+            Route(collection + ".json", self.list, methods=["GET"]),
+            Route(collection + ".json", self.create, methods=["POST"]),
+            Route(collection + "/{sid}", self.fetch, methods=["GET"]),
+            Route(collection + "/{sid}", self.update, methods=["POST"]),
+            Route(collection + "/{sid}", self.release, methods=["DELETE"]),
+        ]

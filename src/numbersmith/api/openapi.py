@@ -1,0 +1,267 @@
+"""The OpenAPI document, generated from the parameter catalogue, the representation and the
+error catalogue; and a human docs page (Swagger UI, served from the installed package)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import orjson
+import swagger_ui_bundle
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from numbersmith import __version__
+from numbersmith.api import errors, forms
+from numbersmith.api.representation import API_VERSION
+from numbersmith.provisioning.model import METHODS, RECEIVE_MODES
+
+_PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "url": {"type": "string", "format": "uri"},
+    "method": {"type": "string", "enum": sorted(METHODS)},
+    "boolean": {"type": "boolean"},
+    "receive_mode": {"type": "string", "enum": sorted(RECEIVE_MODES)},
+    "integer": {"type": "integer"},
+}
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+_NUMBER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "account_id": {"type": "string"},
+        "account_sid": {"type": "string"},
+        "address_requirements": {"type": "string", "enum": ["none", "any", "local", "foreign"]},
+        "address_sid": _NULLABLE_STRING,
+        "api_version": {"type": "string", "const": API_VERSION},
+        "beta": {"type": "boolean"},
+        "capabilities": {
+            "type": "object",
+            "properties": {key: {"type": "boolean"} for key in ("Voice", "SMS", "MMS", "Fax")},
+            "required": ["Voice", "SMS", "MMS", "Fax"],
+        },
+        "country_code": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "date_created": {"type": "string", "description": "RFC 2822"},
+        "date_updated": {"type": "string", "description": "RFC 2822"},
+        "emergency_address_sid": _NULLABLE_STRING,
+        "emergency_status": {"type": "string", "enum": ["active", "inactive"]},
+        "friendly_name": {"type": "string"},
+        "identity_sid": _NULLABLE_STRING,
+        "origin": {"type": "string", "enum": ["signalwire", "hosted"]},
+        "phone_number": {"type": "string", "description": "E.164"},
+        "sid": {"type": "string"},
+        "sms_application_sid": _NULLABLE_STRING,
+        "sms_fallback_method": {"type": "string", "enum": sorted(METHODS)},
+        "sms_fallback_url": _NULLABLE_STRING,
+        "sms_method": {"type": "string", "enum": sorted(METHODS)},
+        "sms_url": _NULLABLE_STRING,
+        "status": {"type": "string"},
+        "status_callback": _NULLABLE_STRING,
+        "status_callback_method": {"type": "string", "enum": sorted(METHODS)},
+        "trunk_sid": _NULLABLE_STRING,
+        "uri": {"type": "string"},
+        "voice_application_sid": _NULLABLE_STRING,
+        "voice_caller_id_lookup": {"type": "boolean"},
+        "voice_fallback_method": {"type": "string", "enum": sorted(METHODS)},
+        "voice_fallback_url": _NULLABLE_STRING,
+        "voice_method": {"type": "string", "enum": sorted(METHODS)},
+        "voice_receive_mode": {"type": "string", "enum": sorted(RECEIVE_MODES)},
+        "voice_url": _NULLABLE_STRING,
+    },
+}
+_NUMBER_SCHEMA["required"] = sorted(_NUMBER_SCHEMA["properties"])
+
+_NULLABLE_URI = {"type": ["string", "null"]}
+_PAGE_SCHEMA = {
+    "type": "object",
+    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "incoming_phone_numbers"],
+    "properties": {
+        "uri": {"type": "string"},
+        "first_page_uri": {"type": "string"},
+        "next_page_uri": _NULLABLE_URI,
+        "previous_page_uri": _NULLABLE_URI,
+        "page": {"type": "integer"},
+        "page_size": {"type": "integer"},
+        "start": {"type": "integer"},
+        "end": {"type": "integer"},
+        "incoming_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/IncomingPhoneNumber"}},
+    },
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["code", "message", "more_info", "status"],
+    "properties": {
+        "code": {"type": "integer"},
+        "message": {"type": "string"},
+        "more_info": {"type": "string"},
+        "status": {"type": "integer"},
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _form_body(parameters: tuple[forms.Parameter, ...]) -> dict[str, Any]:
+    properties = {}
+    for parameter in parameters:
+        schema = dict(_PARAMETER_SCHEMAS[parameter.kind], description=parameter.description)
+        if parameter.example:
+            schema["example"] = parameter.example
+        properties[parameter.wire] = schema
+    return {
+        "required": False,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": properties}}
+        },
+    }
+
+
+def _query(parameters: tuple[forms.Parameter, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.wire,
+            "in": "query",
+            "required": False,
+            "description": p.description,
+            "schema": _PARAMETER_SCHEMAS[p.kind],
+        }
+        for p in parameters
+    ]
+
+
+_COMMON_ERRORS = {
+    "401": _error(f"Authentication failed, or the token lacks the numbers scope ({errors.AUTHENTICATION_FAILED})."),
+    "404": _error(f"No such resource ({errors.NOT_FOUND})."),
+    "405": _error(f"Method not allowed ({errors.METHOD_NOT_ALLOWED})."),
+}
+_BODY_ERRORS = {
+    "400": _error(
+        "Invalid input: "
+        + ", ".join(
+            str(code)
+            for code in (
+                errors.INVALID_PARAMETER,
+                errors.INVALID_FRIENDLY_NAME,
+                errors.INVALID_METHOD,
+                errors.INVALID_PHONE_NUMBER,
+                errors.INVALID_URL,
+                errors.APPLICATION_NOT_FOUND,
+                errors.PHONE_NUMBER_OR_AREA_CODE_REQUIRED,
+                errors.PHONE_NUMBER_UNAVAILABLE,
+                errors.INVALID_AREA_CODE,
+                errors.NO_NUMBERS_IN_AREA_CODE,
+            )
+        )
+    ),
+    "413": _error("The body is larger than 64 KiB."),
+    "415": _error("The body is not application/x-www-form-urlencoded."),
+}
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    account = {"name": "AccountSid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The project id."}
+    sid = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The phone number's sid."}
+    collection = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers.json"
+    instance = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers/{{Sid}}.json"
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "numbersmith",
+            "version": __version__,
+            "description": (
+                "SignalWire's Compatibility REST API for phone numbers (Twilio's 2010-04-01 API). "
+                f"Every path is also served under /{API_VERSION} and without the .json suffix."
+            ),
+        },
+        "components": {
+            "securitySchemes": {"basic": {"type": "http", "scheme": "basic", "description": "Project id and API token."}},
+            "schemas": {"IncomingPhoneNumber": _NUMBER_SCHEMA, "IncomingPhoneNumberPage": _PAGE_SCHEMA, "Error": _ERROR_SCHEMA},
+        },
+        "security": [{"basic": []}],
+        "paths": {
+            collection: {
+                "parameters": [account],
+                "post": {
+                    "operationId": "createIncomingPhoneNumber",
+                    "summary": "Buy a phone number, by exact number or by area code",
+                    "requestBody": _form_body(forms.PURCHASE),
+                    "responses": {"201": _json("The number bought.", "IncomingPhoneNumber"), **_COMMON_ERRORS, **_BODY_ERRORS},
+                },
+                "get": {
+                    "operationId": "listIncomingPhoneNumbers",
+                    "summary": "List the project's numbers, newest first",
+                    "parameters": _query(forms.LIST_FILTERS + forms.PAGING),
+                    "responses": {
+                        "200": _json("A page of numbers.", "IncomingPhoneNumberPage"),
+                        "400": _error(
+                            f"Invalid filter or paging ({errors.INVALID_PARAMETER}, {errors.INVALID_PHONE_NUMBER}, "
+                            f"{errors.INVALID_PAGE_TOKEN}, {errors.PAGE_TOKEN_REQUIRED}, {errors.INVALID_PAGE_SIZE})."
+                        ),
+                        **_COMMON_ERRORS,
+                    },
+                },
+            },
+            instance: {
+                "parameters": [account, sid],
+                "get": {
+                    "operationId": "fetchIncomingPhoneNumber",
+                    "summary": "Fetch one number",
+                    "responses": {"200": _json("The number.", "IncomingPhoneNumber"), **_COMMON_ERRORS},
+                },
+                "post": {
+                    "operationId": "updateIncomingPhoneNumber",
+                    "summary": "Change the settings given; others stay as they are",
+                    "requestBody": _form_body(forms.SETTINGS),
+                    "responses": {"200": _json("The number, updated.", "IncomingPhoneNumber"), **_COMMON_ERRORS, **_BODY_ERRORS},
+                },
+                "delete": {
+                    "operationId": "releaseIncomingPhoneNumber",
+                    "summary": "Release the number",
+                    "responses": {"204": {"description": "Released."}, **_COMMON_ERRORS},
+                },
+            },
+        },
+    }
+
+
+async def _openapi(request: Request) -> Response:
+    return Response(orjson.dumps(document()), media_type="application/json")
+
+
+_DOCS_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>numbersmith API</title>
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script>
+</body></html>"""
+
+
+async def _docs(request: Request) -> Response:
+    return HTMLResponse(_DOCS_PAGE)
+
+
+def routes() -> list[Route | Mount]:
+    return [
+        Route("/openapi.json", _openapi, methods=["GET"]),
+        Route("/docs", _docs, methods=["GET"]),
+        Mount("/docs/static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static"),
+    ]

@@ -1,0 +1,77 @@
+"""The JSON representation of an owned phone number.
+
+Every field is always present, ``null`` when it has no value: signalwire 2.x reads the payload
+with ``payload[key]`` and fails on a missing key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from numbersmith.provisioning.model import IncomingNumber
+
+API_VERSION = "2010-04-01"
+BASE_PATH = f"/api/laml/{API_VERSION}"
+
+
+def rfc2822(microseconds: int) -> str:
+    """``Tue, 25 Sep 2018 23:00:00 +0000``."""
+    return format_datetime(datetime.fromtimestamp(microseconds / 1_000_000, UTC))
+
+
+def incoming_numbers_path(account_sid: str) -> str:
+    return f"{BASE_PATH}/Accounts/{account_sid}/IncomingPhoneNumbers"
+
+
+def incoming_number(number: IncomingNumber) -> dict[str, Any]:
+    account = number.project_id
+    return {
+        "account_id": account,
+        "account_sid": account,
+        "address_requirements": "none",
+        "address_sid": number.address_sid,
+        "api_version": API_VERSION,
+        "beta": bool(number.beta),
+        "capabilities": {
+            "Voice": bool(number.capability_voice),
+            "SMS": bool(number.capability_sms),
+            "MMS": bool(number.capability_mms),
+            "Fax": bool(number.capability_fax),
+        },
+        "country_code": number.country_code,
+        "date_created": rfc2822(number.date_created),
+        "date_updated": rfc2822(number.date_updated),
+        "emergency_address_sid": None,
+        "emergency_status": "inactive",
+        "friendly_name": number.friendly_name,
+        "identity_sid": number.identity_sid,
+        "origin": number.origin,
+        "phone_number": number.phone_number,
+        "sid": number.sid,
+        "sms_application_sid": number.sms_application_sid,
+        "sms_fallback_method": number.sms_fallback_method,
+        "sms_fallback_url": number.sms_fallback_url,
+        "sms_method": number.sms_method,
+        "sms_url": number.sms_url,
+        "status": "in-use",
+        "status_callback": number.status_callback,
+        "status_callback_method": number.status_callback_method,
+        "trunk_sid": number.trunk_sid,
+        "uri": f"{incoming_numbers_path(account)}/{number.sid}.json",
+        "voice_application_sid": number.voice_application_sid,
+        "voice_caller_id_lookup": bool(number.voice_caller_id_lookup),
+        "voice_fallback_method": number.voice_fallback_method,
+        "voice_fallback_url": number.voice_fallback_url,
+        "voice_method": number.voice_method,
+        "voice_receive_mode": number.voice_receive_mode,
+        "voice_url": number.voice_url,
+    }
+
+
+def json_response(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status, media_type="application/json")

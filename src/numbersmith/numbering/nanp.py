@@ -1,0 +1,130 @@
+"""North American Numbering Plan rules, backed by libphonenumber's metadata.
+
+A NANP number is ``+1 NPA NXX XXXX``: a three-digit area code (NPA), a three-digit exchange
+(NXX) and a four-digit line number. We supply numbers in US and Canadian geographic area codes
+that libphonenumber knows to be in service, plus the toll-free codes.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+TOLL_FREE_AREA_CODES: frozenset[str] = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+_SUPPLIED_REGIONS = frozenset({"US", "CA"})
+_GEOGRAPHIC_TYPES = frozenset(
+    {PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+LINES_PER_EXCHANGE = 10_000
+
+
+class InvalidNumber(ValueError):
+    """The text is not a valid phone number in E.164 form."""
+
+
+class NumberNotSupplied(ValueError):
+    """A valid number, but not one that can be supplied (foreign, special-use or N11 exchange)."""
+
+
+def _is_reserved_exchange(exchange: str) -> bool:
+    """N11 codes (211, 311, … 911) are service codes; 555 is for directory and fiction."""
+    return exchange[1:] == "11" or exchange == "555"
+
+
+@dataclass(frozen=True, slots=True)
+class AreaCodeSpace:
+    """Every suppliable number of one area code, in ascending order, addressable by ordinal.
+
+    Ordinal ``i`` is line ``i % 10000`` of the ``i // 10000``-th valid exchange, so the numbers of
+    the space sort the same way as their ordinals.
+    """
+
+    area_code: str
+    exchanges: tuple[str, ...]
+    region: str
+    toll_free: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.exchanges) * LINES_PER_EXCHANGE
+
+    def number(self, ordinal: int) -> str:
+        exchange, line = divmod(ordinal, LINES_PER_EXCHANGE)
+        return f"+1{self.area_code}{self.exchanges[exchange]}{line:04d}"
+
+    def contains(self, e164: str) -> bool:
+        return (
+            len(e164) == 12
+            and e164.startswith("+1" + self.area_code)
+            and e164[5:8] in self._exchange_set
+        )
+
+    @functools.cached_property
+    def _exchange_set(self) -> frozenset[str]:
+        return frozenset(self.exchanges)
+
+
+def _classify(e164: str) -> tuple[str | None, PhoneNumberType | None]:
+    number = phonenumbers.parse(e164)
+    if not phonenumbers.is_valid_number(number):
+        return None, None
+    return phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
+
+
+@functools.cache
+def area_code_space(area_code: str) -> AreaCodeSpace | None:
+    """The suppliable numbers of ``area_code``, or None if we do not supply that area code.
+
+    Computed once per area code from libphonenumber (about 800 validations) and then cached.
+    """
+    if len(area_code) != 3 or not area_code.isdigit() or area_code[0] in "01":
+        return None
+    toll_free = area_code in TOLL_FREE_AREA_CODES
+    exchanges: list[str] = []
+    region = None
+    for value in range(200, 1000):
+        exchange = f"{value:03d}"
+        if _is_reserved_exchange(exchange):
+            continue
+        number_region, number_type = _classify(f"+1{area_code}{exchange}4567")
+        if toll_free:
+            suppliable = number_type == PhoneNumberType.TOLL_FREE
+        else:
+            suppliable = number_region in _SUPPLIED_REGIONS and number_type in _GEOGRAPHIC_TYPES
+        if suppliable:
+            exchanges.append(exchange)
+            region = region or number_region
+    if not exchanges:
+        return None
+    return AreaCodeSpace(area_code, tuple(exchanges), region or "US", toll_free)
+
+
+def parse_e164(text: str) -> str:
+    """Normalise a phone number given in E.164 form (spaces and dashes allowed) to ``+1NPANXXXXXX``.
+
+    Raises InvalidNumber if it is not a valid number in international form, and NumberNotSupplied
+    if it is valid but outside the area codes and exchanges we supply.
+    """
+    text = text.strip()
+    if not text.startswith("+"):
+        raise InvalidNumber(text)
+    try:
+        number = phonenumbers.parse(text)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(text) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidNumber(text)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    space = area_code_space(e164[2:5]) if number.country_code == 1 else None
+    if space is None or not space.contains(e164):
+        raise NumberNotSupplied(e164)
+    return e164
+
+
+def friendly_name(e164: str) -> str:
+    """The default friendly name of a NANP number: ``+13103386745`` → ``310-338-6745``."""
+    return f"{e164[2:5]}-{e164[5:8]}-{e164[8:]}"

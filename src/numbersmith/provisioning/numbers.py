@@ -1,0 +1,177 @@
+"""Use cases for a project's phone numbers: purchase, fetch, update, release, list."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from numbersmith import numbering
+from numbersmith.provisioning import errors
+from numbersmith.provisioning.allocation import first_free
+from numbersmith.provisioning.clock import now
+from numbersmith.provisioning.model import (
+    APPLICATION_SETTINGS,
+    DEFAULT_SETTINGS,
+    IncomingNumber,
+    check_settings,
+)
+from numbersmith.store import Database, DuplicateKey, Transaction
+from numbersmith.store import accounts as account_store
+from numbersmith.store import numbers as store
+from numbersmith.store.numbers import ListFilter
+
+_random = random.Random()
+
+
+def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str, Any]) -> None:
+    for name in APPLICATION_SETTINGS:
+        sid = settings.get(name)
+        if sid and not account_store.application_exists(tx, project_id, sid):
+            raise errors.ApplicationNotFound(name)
+
+
+def _new_number(
+    project_id: str, space: numbering.AreaCodeSpace, e164: str, settings: Mapping[str, Any]
+) -> IncomingNumber:
+    moment = now()
+    chosen = {**DEFAULT_SETTINGS, "friendly_name": numbering.friendly_name(e164), **settings}
+    return IncomingNumber(
+        id=0,  # assigned by the store
+        sid=str(uuid.uuid4()),
+        project_id=project_id,
+        phone_number=e164,
+        country_code=space.region,
+        origin="signalwire",
+        beta=True,  # numbers newly bought on SignalWire are marked beta
+        capability_voice=True,
+        capability_sms=True,
+        capability_mms=True,
+        capability_fax=True,
+        date_created=moment,
+        date_updated=moment,
+        **chosen,
+    )
+
+
+async def purchase(
+    db: Database,
+    project_id: str,
+    *,
+    phone_number: str | None = None,
+    area_code: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    rng: random.Random | None = None,
+) -> IncomingNumber:
+    """Buy ``phone_number`` exactly, or else a free number in ``area_code``."""
+    checked = check_settings(settings or {})
+    if phone_number is not None:
+        return await _purchase_exact(db, project_id, phone_number, checked)
+    if area_code is not None:
+        return await _purchase_in_area_code(db, project_id, area_code, checked, rng or _random)
+    raise errors.MissingNumberOrAreaCode()
+
+
+async def _purchase_exact(
+    db: Database, project_id: str, text: str, settings: Mapping[str, Any]
+) -> IncomingNumber:
+    try:
+        e164 = numbering.parse_e164(text)
+    except numbering.InvalidNumber as exc:
+        raise errors.InvalidPhoneNumber(text) from exc
+    except numbering.NumberNotSupplied as exc:
+        raise errors.NumberUnavailable(text) from exc
+    space = numbering.area_code_space(e164[2:5])
+    assert space is not None  # parse_e164 only accepts numbers of a supplied area code
+    number = _new_number(project_id, space, e164, settings)
+
+    def work(tx: Transaction) -> IncomingNumber:
+        _check_applications(tx, project_id, settings)
+        store.insert(tx, number)
+        return number
+
+    try:
+        return await db.run(work, write=True)
+    except DuplicateKey as exc:
+        raise errors.NumberUnavailable(e164) from exc
+
+
+async def _purchase_in_area_code(
+    db: Database,
+    project_id: str,
+    area_code: str,
+    settings: Mapping[str, Any],
+    rng: random.Random,
+) -> IncomingNumber:
+    space = numbering.area_code_space(area_code.strip())
+    if space is None:
+        raise errors.InvalidAreaCode(area_code)
+    start = rng.randrange(space.size)
+
+    def work(tx: Transaction) -> IncomingNumber:
+        _check_applications(tx, project_id, settings)
+        e164 = first_free(space, start, lambda a, b, n: store.owned_between(tx, a, b, n))
+        if e164 is None:
+            raise errors.AreaCodeExhausted(area_code)
+        number = _new_number(project_id, space, e164, settings)
+        store.insert(tx, number)
+        return number
+
+    while True:
+        try:
+            return await db.run(work, write=True)
+        except DuplicateKey:
+            # Another buyer took our candidate between our scan and our insert (only possible on
+            # PostgreSQL). Scan again: that number now reads as owned, so each retry progresses.
+            continue
+
+
+async def fetch(db: Database, project_id: str, sid: str) -> IncomingNumber:
+    number = await db.run(lambda tx: store.get(tx, project_id, sid))
+    if number is None:
+        raise errors.NumberNotFound(sid)
+    return number
+
+
+async def update(
+    db: Database, project_id: str, sid: str, settings: Mapping[str, Any]
+) -> IncomingNumber:
+    """Change only the settings given; ``date_updated`` moves."""
+    checked = check_settings(settings)
+
+    def work(tx: Transaction) -> IncomingNumber:
+        number = store.get(tx, project_id, sid)
+        if number is None:
+            raise errors.NumberNotFound(sid)
+        _check_applications(tx, project_id, checked)
+        updated = number.with_settings(checked, now())
+        store.save_settings(tx, updated)
+        return updated
+
+    return await db.run(work, write=True)
+
+
+async def release(db: Database, project_id: str, sid: str) -> None:
+    """Give the number up: it disappears from the project and can be bought again."""
+    if not await db.run(lambda tx: store.delete(tx, project_id, sid), write=True):
+        raise errors.NumberNotFound(sid)
+
+
+async def page(
+    db: Database,
+    project_id: str,
+    filters: ListFilter,
+    *,
+    size: int,
+    after: int | None = None,
+    before: int | None = None,
+) -> tuple[Sequence[IncomingNumber], bool]:
+    """A page of numbers, newest first, and whether more lie beyond it in that direction."""
+    numbers = await db.run(
+        lambda tx: store.page(tx, project_id, filters, limit=size + 1, after=after, before=before)
+    )
+    more = len(numbers) > size
+    if not more:
+        return numbers, False
+    return (numbers[1:] if before is not None else numbers[:size]), True

@@ -1,0 +1,172 @@
+"""The database seam: one object that owns the engine and runs units of work.
+
+Statements are built with SQLAlchemy Core (so the schema has one description and the SQL suits
+each dialect), compiled once, and executed on the DBAPI connection. SQLAlchemy's per-execution
+bookkeeping costs about 70 µs on this machine, several times an indexed SQLite lookup, and every
+request pays it on the hot path.
+
+SQLite units of work run inline on the event loop: they take microseconds and SQLite serialises
+writers anyway, so a thread hop would only add latency. PostgreSQL units of work wait on the
+network, so they run in worker threads, each on its own pooled connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.sql.base import Executable
+
+T = TypeVar("T")
+
+Row = tuple[Any, ...]
+
+
+class DuplicateKey(Exception):
+    """A unit of work tried to insert a row whose unique key already exists; it was rolled back."""
+
+
+def normalise_url(url: str) -> sa.URL:
+    """Accept the URLs operators write (``postgresql://…``) and pick the driver we ship."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.get_backend_name() == "sqlite":
+        parsed = parsed.set(drivername="sqlite+pysqlite")
+    return parsed
+
+
+class Transaction:
+    """The statements of one unit of work, run on one DBAPI connection."""
+
+    __slots__ = ("_connection", "_database")
+
+    def __init__(self, connection: Any, database: Database) -> None:
+        self._connection = connection
+        self._database = database
+
+    def _cursor(self, statement: Executable, params: dict[str, Any]) -> Any:
+        sql, fixed = self._database.compiled(statement)
+        cursor = self._connection.cursor()
+        cursor.execute(sql, {**fixed, **params} if fixed else params)
+        return cursor
+
+    def one(self, statement: Executable, **params: Any) -> Row | None:
+        return self._cursor(statement, params).fetchone()
+
+    def all(self, statement: Executable, **params: Any) -> Sequence[Row]:
+        return self._cursor(statement, params).fetchall()
+
+    def execute(self, statement: Executable, **params: Any) -> int:
+        """Run a write; return the number of rows it touched."""
+        return self._cursor(statement, params).rowcount
+
+    def execute_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
+        sql, fixed = self._database.compiled(statement)
+        cursor = self._connection.cursor()
+        cursor.executemany(sql, [{**fixed, **row} for row in rows] if fixed else rows)
+
+
+class Database:
+    """Owns the engine and runs units of work, inline (SQLite) or in a thread (PostgreSQL)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self._prepare_sqlite_file()
+            # Named parameters let one params dict serve both drivers.
+            self.engine = sa.create_engine(self.url, paramstyle="named")
+            sa.event.listen(self.engine, "connect", _configure_sqlite)
+        else:
+            self.engine = sa.create_engine(self.url, pool_size=10, max_overflow=10)
+        self._integrity_error = self.engine.dialect.loaded_dbapi.IntegrityError
+        self._compiled: dict[Executable, tuple[str, dict[str, Any]]] = {}
+        self._sqlite_connection: Any = None
+        self._lock = threading.Lock()
+
+    def _prepare_sqlite_file(self) -> None:
+        database = self.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+    def compiled(self, statement: Executable) -> tuple[str, dict[str, Any]]:
+        """The statement's SQL for this dialect, compiled on first use, and the values of the
+        parameters it fixes itself (such as a literal LIMIT)."""
+        try:
+            return self._compiled[statement]
+        except KeyError:
+            compiled = statement.compile(dialect=self.engine.dialect)
+            fixed = {name: value for name, value in compiled.params.items() if value is not None}
+            self._compiled[statement] = (str(compiled), fixed)
+            return self._compiled[statement]
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        if self.is_sqlite:
+            # One connection for the process: units of work run one at a time on the event loop,
+            # and the CLI is single-threaded.
+            with self._lock:
+                if self._sqlite_connection is None:
+                    self._sqlite_connection = self.engine.raw_connection().driver_connection
+                yield self._sqlite_connection
+            return
+        proxied = self.engine.raw_connection()
+        try:
+            yield proxied.driver_connection
+        finally:
+            proxied.close()  # back to the pool
+
+    def run_sync(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
+        """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
+        with self._connection() as connection:
+            if self.is_sqlite and write:
+                # Take the write lock up front: a deferred transaction that later upgrades can
+                # deadlock against another process and fail instead of waiting.
+                connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(Transaction(connection, self))
+                connection.commit()
+                return result
+            except self._integrity_error as exc:
+                connection.rollback()
+                raise DuplicateKey(str(exc)) from exc
+            except BaseException:
+                connection.rollback()
+                raise
+
+    async def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
+        if self.is_sqlite:
+            return self.run_sync(work, write=write)
+        return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
+
+    async def ping(self) -> None:
+        await self.run(lambda tx: tx.one(_PING))
+
+    def dispose(self) -> None:
+        if self._sqlite_connection is not None:
+            self._sqlite_connection.close()
+            self._sqlite_connection = None
+        self.engine.dispose()
+
+
+_PING = sa.select(sa.literal_column("1"))
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Autocommit at the driver level: transactions are begun explicitly by run_sync.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # WAL with synchronous=NORMAL: a committed transaction survives the process being killed
+    # (it is in the WAL file); only an OS crash or power loss can take the last few commits.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,109 @@
+"""Queries on owned phone numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from numbersmith.provisioning.model import SETTINGS, IncomingNumber
+from numbersmith.store.database import Transaction
+from numbersmith.store.schema import incoming_phone_numbers as t
+
+_COLUMNS = [t.c[field.name] for field in dataclasses.fields(IncomingNumber)]
+
+_BY_SID = sa.select(*_COLUMNS).where(
+    t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
+)
+_INSERT = t.insert().values({c.name: sa.bindparam(c.name) for c in _COLUMNS if c.name != "id"})
+_UPDATE = (
+    t.update()
+    .where(t.c.id == sa.bindparam("row_id"))
+    .values({name: sa.bindparam(name) for name in (*SETTINGS, "date_updated")})
+)
+_DELETE = t.delete().where(
+    t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
+)
+_OWNED_BETWEEN = (
+    sa.select(t.c.phone_number)
+    .where(t.c.phone_number >= sa.bindparam("first"), t.c.phone_number <= sa.bindparam("last"))
+    .order_by(t.c.phone_number)
+    .limit(sa.bindparam("limit"))
+)
+
+
+def get(tx: Transaction, project_id: str, sid: str) -> IncomingNumber | None:
+    row = tx.one(_BY_SID, sid=sid, project_id=project_id)
+    return IncomingNumber(*row) if row else None
+
+
+def insert(tx: Transaction, number: IncomingNumber) -> None:
+    values = dataclasses.asdict(number)
+    del values["id"]
+    tx.execute(_INSERT, **values)
+
+
+def save_settings(tx: Transaction, number: IncomingNumber) -> None:
+    values = {name: getattr(number, name) for name in SETTINGS}
+    tx.execute(_UPDATE, row_id=number.id, date_updated=number.date_updated, **values)
+
+
+def delete(tx: Transaction, project_id: str, sid: str) -> bool:
+    return tx.execute(_DELETE, sid=sid, project_id=project_id) > 0
+
+
+def owned_between(tx: Transaction, first: str, last: str, limit: int) -> list[str]:
+    return [row[0] for row in tx.all(_OWNED_BETWEEN, first=first, last=last, limit=limit)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListFilter:
+    """Filters of a list; ``phone_number`` is a LIKE pattern, the rest exact values."""
+
+    phone_number: str | None = None
+    friendly_name: str | None = None
+    beta: bool | None = None
+    origin: str | None = None
+
+
+@functools.cache
+def _page_statement(filters: tuple[str, ...], direction: str | None) -> sa.Select:
+    """The page query for one combination of filters, built once per combination."""
+    statement = sa.select(*_COLUMNS).where(t.c.project_id == sa.bindparam("project_id"))
+    for name in filters:
+        column = t.c[name]
+        if name == "phone_number":
+            statement = statement.where(column.like(sa.bindparam(name)))
+        else:
+            statement = statement.where(column == sa.bindparam(name))
+    if direction == "before":  # towards newer numbers, for the previous page
+        statement = statement.where(t.c.id > sa.bindparam("cursor")).order_by(t.c.id.asc())
+    else:
+        if direction == "after":
+            statement = statement.where(t.c.id < sa.bindparam("cursor"))
+        statement = statement.order_by(t.c.id.desc())
+    return statement.limit(sa.bindparam("limit"))
+
+
+def page(
+    tx: Transaction,
+    project_id: str,
+    filters: ListFilter,
+    *,
+    limit: int,
+    after: int | None = None,
+    before: int | None = None,
+) -> Sequence[IncomingNumber]:
+    """Up to ``limit`` numbers, newest first, strictly older than ``after`` or newer than ``before``."""
+    values = {k: v for k, v in dataclasses.asdict(filters).items() if v is not None}
+    direction = "after" if after is not None else "before" if before is not None else None
+    params = dict(values, project_id=project_id, limit=limit)
+    if direction:
+        params["cursor"] = after if after is not None else before
+    rows = tx.all(_page_statement(tuple(values), direction), **params)
+    numbers = [IncomingNumber(*row) for row in rows]
+    if direction == "before":
+        numbers.reverse()
+    return numbers

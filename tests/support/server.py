@@ -1,0 +1,109 @@
+"""Start a real numbersmith server process for a test, using only the standard library.
+
+Conformance suites run in the SDKs' own environments (which do not have numbersmith installed),
+so this module must not import anything outside the standard library. The server runs from the
+project's main environment, ``.venv``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NUMBERSMITH = ROOT / ".venv" / "bin" / "numbersmith"
+
+
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    project_id: str
+    api_token: str
+    process: subprocess.Popen
+    database_url: str
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_ready(base_url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server did not become ready")
+
+
+def start(
+    database_url: str,
+    *,
+    project_id: str | None = None,
+    api_token: str | None = None,
+    workers: int = 1,
+    port: int | None = None,
+    log_path: Path | None = None,
+) -> Server:
+    """Start ``numbersmith serve`` with fixed credentials and wait for /healthz."""
+    project_id = project_id or str(uuid.uuid4())
+    api_token = api_token or "PT" + uuid.uuid4().hex + uuid.uuid4().hex
+    port = port or free_port()
+    env = dict(
+        os.environ,
+        NUMBERSMITH_DATABASE_URL=database_url,
+        NUMBERSMITH_PROJECT_ID=project_id,
+        NUMBERSMITH_API_TOKEN=api_token,
+    )
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [str(NUMBERSMITH), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base_url, process)
+    except Exception:
+        stop(process)
+        raise
+    return Server(base_url, project_id, api_token, process, database_url)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Signal the server's whole process group and wait for it."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def running(database_url: str, **options) -> Iterator[Server]:
+    server = start(database_url, **options)
+    try:
+        yield server
+    finally:
+        stop(server.process)
