@@ -82,7 +82,11 @@ class Database:
         if self.is_sqlite:
             self._prepare_sqlite_file()
             # Named parameters let one params dict serve both drivers.
-            self.engine = sa.create_engine(self.url, paramstyle="named")
+            # The connection is shared by the event loop and the CLI/test threads, one at a time
+            # under self._lock, hence check_same_thread=False.
+            self.engine = sa.create_engine(
+                self.url, paramstyle="named", connect_args={"check_same_thread": False}
+            )
             sa.event.listen(self.engine, "connect", _configure_sqlite)
         else:
             self.engine = sa.create_engine(self.url, pool_size=10, max_overflow=10)

@@ -1,0 +1,72 @@
+"""Fixtures shared by the suite: databases on both back ends, and the app over HTTP."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.databases import postgres_database  # noqa: E402
+
+from numbersmith.api.app import create_app  # noqa: E402
+from numbersmith.config import Settings  # noqa: E402
+from numbersmith.provisioning import accounts  # noqa: E402
+from numbersmith.store import Database  # noqa: E402
+from numbersmith.store.migrations import upgrade  # noqa: E402
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each test that uses this runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'numbersmith.db'}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    upgrade(database)
+    yield database
+    database.dispose()
+
+
+@dataclass
+class Account:
+    """A project and a client authenticated as it."""
+
+    project_id: str
+    token: str
+    signing_key: str
+    http: TestClient
+
+    @property
+    def numbers_path(self) -> str:
+        return f"/2010-04-01/Accounts/{self.project_id}/IncomingPhoneNumbers"
+
+
+@pytest.fixture
+def app_client(db: Database) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=str(db.url)), database=db)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def new_account(db: Database, http: TestClient, name: str = "test") -> Account:
+    credentials = accounts.create_project(db, name)
+    client = TestClient(http.app, raise_server_exceptions=False)
+    client.auth = (credentials.project_id, credentials.api_token)
+    return Account(credentials.project_id, credentials.api_token, credentials.signing_key, client)
+
+
+@pytest.fixture
+def account(db: Database, app_client: TestClient) -> Account:
+    return new_account(db, app_client)
