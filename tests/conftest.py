@@ -19,22 +19,32 @@ from numbersmith.config import Settings  # noqa: E402
 from numbersmith.provisioning import accounts  # noqa: E402
 from numbersmith.store import Database  # noqa: E402
 from numbersmith.store.migrations import upgrade  # noqa: E402
+from numbersmith.store.schema import metadata  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One PostgreSQL database for the session, emptied before each test that uses it."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each test that uses this runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'numbersmith.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
+        return f"sqlite:///{tmp_path / 'numbersmith.db'}"
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     upgrade(database)
+    if not database.is_sqlite:
+        with database.engine.begin() as connection:
+            tables = ", ".join(table.name for table in metadata.sorted_tables)
+            connection.exec_driver_sql(f"TRUNCATE {tables} CASCADE")
     yield database
     database.dispose()
 

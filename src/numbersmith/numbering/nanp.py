@@ -35,7 +35,7 @@ def _is_reserved_exchange(exchange: str) -> bool:
     return exchange[1:] == "11" or exchange == "555"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AreaCodeSpace:
     """Every suppliable number of one area code, in ascending order, addressable by ordinal.
 
