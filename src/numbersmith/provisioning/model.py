@@ -47,9 +47,12 @@ SETTINGS = (
 )
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class IncomingNumber:
-    """A phone number owned by a project. Field order mirrors the stored row."""
+    """A phone number owned by a project. Field order mirrors the stored row.
+
+    Not frozen: a frozen dataclass's __init__ costs several times more, and lists build fifty.
+    """
 
     id: int
     sid: str
