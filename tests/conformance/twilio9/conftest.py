@@ -1,0 +1,66 @@
+"""A real numbersmith server on a fresh SQLite file, and a twilio 9 client pointed at it."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from twilio.rest import Client
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from support import server  # noqa: E402
+
+#: Numbers bought by exact PhoneNumber come from this area code, which no test buys by AreaCode,
+#: so a randomly chosen one is never already owned.
+EXACT_AREA_CODE = "213"
+
+
+@pytest.fixture(scope="session")
+def numbersmith(tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("numbersmith")
+    with server.running(
+        f"sqlite:///{directory / 'numbersmith.db'}", log_path=directory / "server.log"
+    ) as running:
+        yield running
+
+
+def connect(numbersmith: server.Server, api_token: str) -> Client:
+    # A non-empty environment stops the client reading TWILIO_* variables, some of which
+    # (TWILIO_EDGE, TWILIO_REGION) rewrite the host it talks to.
+    client = Client(numbersmith.project_id, api_token, environment={"_": "1"})
+    client.api.base_url = numbersmith.base_url
+    return client
+
+
+@pytest.fixture(scope="session")
+def client(numbersmith: server.Server) -> Client:
+    return connect(numbersmith, numbersmith.api_token)
+
+
+@pytest.fixture(scope="session")
+def client_with_wrong_token(numbersmith: server.Server) -> Client:
+    return connect(numbersmith, "PT" + "0" * 64)
+
+
+@pytest.fixture
+def numbers(client: Client):
+    return client.incoming_phone_numbers
+
+
+_handed_out: set[str] = set()
+
+
+@pytest.fixture
+def unowned_number() -> str:
+    """A valid E.164 number in EXACT_AREA_CODE that no test has bought yet."""
+    while True:
+        exchange = random.randrange(200, 1000)
+        if exchange % 100 == 11 or exchange == 555:  # N11 service codes and 555 are not for sale
+            continue
+        number = f"+1{EXACT_AREA_CODE}{exchange}{random.randrange(10_000):04d}"
+        if number not in _handed_out:
+            _handed_out.add(number)
+            return number
