@@ -12,6 +12,7 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import authorize
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
 from numbersmith.api.representation import incoming_number, incoming_numbers_path, json_response
+from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers
 from numbersmith.store import Database
 from numbersmith.store.numbers import ListFilter
@@ -22,7 +23,11 @@ _PATTERN = re.compile(r"\+?[0-9*]{1,15}")
 
 
 def _sid(request: Request) -> str:
-    return request.path_params["sid"].removesuffix(".json")
+    sid = request.path_params["sid"].removesuffix(".json")
+    if len(sid) > 64 or "\x00" in sid:
+        # No number has such a sid, and PostgreSQL refuses NUL in a string parameter.
+        raise numbers_errors.NumberNotFound(sid)
+    return sid
 
 
 def list_filter(query: dict[str, str]) -> tuple[ListFilter, list[tuple[str, str]]]:

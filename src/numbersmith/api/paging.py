@@ -47,18 +47,23 @@ def _decode(token: str) -> tuple[str, int]:
         text = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, INVALID_PAGE_TOKEN, "PageToken is not valid") from exc
-    if not text.isdigit() or not 0 < int(text) < 2**63:
+    if not _is_number(text) or not 0 < int(text) < 2**63:
         raise ApiError(400, INVALID_PAGE_TOKEN, "PageToken is not valid")
     return direction, int(text)
 
 
+def _is_number(text: str) -> bool:
+    # str.isdigit alone also accepts "²" and "٣", which int() refuses or reads as another number.
+    return text.isascii() and text.isdigit()
+
+
 def page_request(query: Mapping[str, str]) -> PageRequest:
     size_text = query.get("PageSize", str(DEFAULT_PAGE_SIZE)).strip()
-    if not size_text.isdigit() or not 1 <= int(size_text) <= MAX_PAGE_SIZE:
+    if not _is_number(size_text) or not 1 <= int(size_text) <= MAX_PAGE_SIZE:
         raise ApiError(400, INVALID_PAGE_SIZE, f"PageSize must be an integer from 1 to {MAX_PAGE_SIZE}")
     size = int(size_text)
     number_text = query.get("Page", "0").strip()
-    if not number_text.isdigit() or len(number_text) > 9:
+    if not _is_number(number_text) or len(number_text) > 9:
         raise ApiError(400, INVALID_PARAMETER, "Page must be a non-negative integer")
     number = int(number_text)
     token = query.get("PageToken")

@@ -81,7 +81,7 @@ def area_code_space(area_code: str) -> AreaCodeSpace | None:
 
     Computed once per area code from libphonenumber (about 800 validations) and then cached.
     """
-    if len(area_code) != 3 or not area_code.isdigit() or area_code[0] in "01":
+    if len(area_code) != 3 or not area_code.isascii() or not area_code.isdigit() or area_code[0] in "01":
         return None
     toll_free = area_code in TOLL_FREE_AREA_CODES
     exchanges: list[str] = []

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
+ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 projects = sa.Table(
     "projects",
     metadata,
@@ -41,7 +43,8 @@ incoming_phone_numbers = sa.Table(
     "incoming_phone_numbers",
     metadata,
     # Insertion order: lists page newest-first on it with a keyset cursor.
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # 64-bit on PostgreSQL; on SQLite it must be spelled INTEGER to be the rowid.
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
     sa.Column("sid", sa.String(36), nullable=False, unique=True),
     sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False),
     # Unique across all projects: this constraint is what makes a double sale impossible.

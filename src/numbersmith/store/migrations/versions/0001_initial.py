@@ -37,7 +37,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "incoming_phone_numbers",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("sid", sa.String(36), nullable=False, unique=True),
         sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False),
         sa.Column("phone_number", sa.String(16), nullable=False, unique=True),
