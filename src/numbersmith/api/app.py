@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from numbersmith.api import errors, forms, openapi
+from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
 from numbersmith.api.representation import API_VERSION, json_response
 from numbersmith.config import Settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or Settings.from_environment()
     db = database or Database(settings.database_url)
     numbers = IncomingPhoneNumbers(db)
+    available = AvailablePhoneNumbers(db)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     routes = [Route("/healthz", healthz, methods=["GET"])]
     for prefix in PREFIXES:
         routes += numbers.routes(prefix)
+        routes += available.routes(prefix)
     routes += openapi.routes()
 
     @contextlib.asynccontextmanager

@@ -33,6 +33,8 @@ NO_NUMBERS_IN_AREA_CODE = 21452
 INVALID_PAGE_TOKEN = 21481
 PAGE_TOKEN_REQUIRED = 54453
 INVALID_PAGE_SIZE = 54454
+#: A search parameter SignalWire does not support, or one given without the parameter it needs.
+INVALID_SEARCH_PARAMETER = 90000
 
 
 class ApiError(Exception):
@@ -79,6 +81,9 @@ def from_provisioning(error: domain.ProvisioningError, wire_name: WireName, path
         return not_found(path)
     if isinstance(error, domain.MissingNumberOrAreaCode):
         return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required")
+    if isinstance(error, domain.AreaCodeOfOtherKind):
+        kind = "not a toll-free area code" if error.toll_free_wanted else "a toll-free area code, not a local one"
+        return ApiError(400, INVALID_AREA_CODE, f"AreaCode {error} is {kind}")
     if isinstance(error, domain.InvalidAreaCode):
         return ApiError(400, INVALID_AREA_CODE, f"AreaCode {error} is not a valid US or Canadian area code")
     if isinstance(error, domain.AreaCodeExhausted):

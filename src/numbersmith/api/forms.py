@@ -64,6 +64,37 @@ PAGING = (
     Parameter("PageToken", "page_token", "string", "The opaque cursor given in next_page_uri and previous_page_uri."),
 )
 
+SEARCH_FILTERS = (
+    Parameter("AreaCode", "area_code", "string", "Only numbers in this area code; for TollFree, a toll-free code.", "310"),
+    Parameter("Contains", "contains", "string", "A pattern the 10-digit national number contains: digits, letters (their keypad digits: STORM is 78676) and * for any one digit. Ten characters match the whole number.", "STORM"),
+    Parameter("InRegion", "in_region", "string", "Only numbers in this state or province, by its two-letter code.", "CA"),
+    Parameter("InLocality", "in_locality", "string", "Only numbers in this city. Requires InRegion.", "Los Angeles"),
+    Parameter("Beta", "beta", "boolean", "Whether beta numbers may be included. Available numbers are never beta, so it excludes nothing."),
+    # Every synthetic number has every capability and needs no address: these exclude nothing,
+    # whether true ("must have it") or false ("need not have it", as SignalWire ignores them).
+    Parameter("SmsEnabled", "sms_enabled", "boolean", "Accepted for compatibility; every number can receive SMS."),
+    Parameter("MmsEnabled", "mms_enabled", "boolean", "Accepted for compatibility; every number can receive MMS."),
+    Parameter("VoiceEnabled", "voice_enabled", "boolean", "Accepted for compatibility; every number can receive calls."),
+    Parameter("FaxEnabled", "fax_enabled", "boolean", "Accepted for compatibility; every number can receive faxes."),
+    Parameter("ExcludeAllAddressRequired", "exclude_all_address_required", "boolean", "Accepted for compatibility; no number requires an address."),
+    Parameter("ExcludeLocalAddressRequired", "exclude_local_address_required", "boolean", "Accepted for compatibility; no number requires an address."),
+    Parameter("ExcludeForeignAddressRequired", "exclude_foreign_address_required", "boolean", "Accepted for compatibility; no number requires an address."),
+)
+#: Twilio's search parameters that SignalWire does not support: a search using one is refused.
+UNSUPPORTED_SEARCH_FILTERS = tuple(
+    Parameter(wire, setting, kind, "Not supported: a search with it is refused with code 90000.")
+    for wire, setting, kind in (
+        ("NearNumber", "near_number", "string"),
+        ("NearLatLong", "near_lat_long", "string"),
+        ("Distance", "distance", "integer"),
+        ("InPostalCode", "in_postal_code", "string"),
+        ("InRateCenter", "in_rate_center", "string"),
+        ("InLata", "in_lata", "string"),
+    )
+)
+#: A search answers one page, so only its size can be chosen.
+SEARCH_PAGING = tuple(parameter for parameter in PAGING if parameter.wire == "PageSize")
+
 _WIRE_NAMES = {parameter.setting: parameter.wire for parameter in PURCHASE}
 
 

@@ -4,7 +4,7 @@ error catalogue; and a human docs page (Swagger UI, served from the installed pa
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import swagger_ui_bundle
@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from numbersmith import __version__
 from numbersmith.api import errors, forms
 from numbersmith.api.representation import API_VERSION
+from numbersmith.numbering import geography
 from numbersmith.provisioning.model import METHODS, RECEIVE_MODES
 
 _PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -89,6 +90,63 @@ _PAGE_SCHEMA = {
         "start": {"type": "integer"},
         "end": {"type": "integer"},
         "incoming_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/IncomingPhoneNumber"}},
+    },
+}
+_AVAILABLE_NUMBER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "friendly_name": {"type": "string", "description": "(NPA) NXX-XXXX"},
+        "phone_number": {"type": "string", "description": "E.164; buy it with PhoneNumber"},
+        "lata": _NULLABLE_STRING,
+        "locality": {"type": ["string", "null"], "description": "The city, when known"},
+        "rate_center": _NULLABLE_STRING,
+        "latitude": _NULLABLE_STRING,
+        "longitude": _NULLABLE_STRING,
+        "region": {"type": ["string", "null"], "description": "Two-letter state or province code, when known"},
+        "postal_code": _NULLABLE_STRING,
+        "iso_country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "capabilities": _NUMBER_SCHEMA["properties"]["capabilities"],
+        "beta": {"type": "boolean"},
+    },
+}
+_AVAILABLE_NUMBER_SCHEMA["required"] = sorted(_AVAILABLE_NUMBER_SCHEMA["properties"])
+_PAGE_META_PROPERTIES = {
+    key: value
+    for key, value in cast(dict[str, Any], _PAGE_SCHEMA["properties"]).items()
+    if key != "incoming_phone_numbers"
+}
+_AVAILABLE_NUMBER_PAGE_SCHEMA = {
+    "type": "object",
+    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "available_phone_numbers"],
+    "properties": {
+        **_PAGE_META_PROPERTIES,
+        "next_page_uri": {"type": "null", "description": "Always null: search again for other numbers."},
+        "available_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumber"}},
+    },
+}
+_COUNTRY_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["country_code", "country", "uri", "beta", "subresource_uris"],
+    "properties": {
+        "country_code": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "country": {"type": "string"},
+        "uri": {"type": "string"},
+        "beta": {"type": "boolean"},
+        "subresource_uris": {
+            "type": "object",
+            "required": ["local", "toll_free"],
+            "properties": {"local": {"type": "string"}, "toll_free": {"type": "string"}},
+        },
+    },
+}
+_COUNTRY_LIST_SCHEMA = {
+    "type": "object",
+    "required": ["uri", "countries"],
+    "properties": {
+        **_PAGE_META_PROPERTIES,
+        "countries": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumberCountry"}},
     },
 }
 _ERROR_SCHEMA = {
@@ -173,6 +231,27 @@ _BODY_ERRORS = {
     "413": _error("The body is larger than 64 KiB."),
     "415": _error("The body is not application/x-www-form-urlencoded."),
 }
+_SEARCH_ERRORS = {
+    "400": _error(
+        f"Invalid search: a malformed filter ({errors.INVALID_PARAMETER}), an invalid AreaCode "
+        f"({errors.INVALID_AREA_CODE}), a bad PageSize ({errors.INVALID_PAGE_SIZE}), or a parameter "
+        f"SignalWire does not support or InLocality without InRegion ({errors.INVALID_SEARCH_PARAMETER})."
+    ),
+}
+
+
+def _search(operation_id: str, summary: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": (
+            "One page of random available numbers that match every filter, none owned by anyone; "
+            "each can be bought with IncomingPhoneNumbers PhoneNumber=…. Searching again gives "
+            "other numbers; a search that matches nothing gives an empty list."
+        ),
+        "parameters": _query(forms.SEARCH_FILTERS + forms.UNSUPPORTED_SEARCH_FILTERS + forms.SEARCH_PAGING),
+        "responses": {"200": _json("Available numbers.", "AvailablePhoneNumberPage"), **_COMMON_ERRORS, **_SEARCH_ERRORS},
+    }
 
 
 @functools.cache
@@ -181,6 +260,8 @@ def document() -> dict[str, Any]:
     sid = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The phone number's sid."}
     collection = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers.json"
     instance = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers/{{Sid}}.json"
+    country = {"name": "IsoCountry", "in": "path", "required": True, "schema": {"type": "string", "enum": list(geography.COUNTRIES)}, "description": "ISO 3166-1 alpha-2 country code."}
+    countries = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/AvailablePhoneNumbers"
     return {
         "openapi": "3.1.0",
         "info": {
@@ -193,7 +274,15 @@ def document() -> dict[str, Any]:
         },
         "components": {
             "securitySchemes": {"basic": {"type": "http", "scheme": "basic", "description": "Project id and API token."}},
-            "schemas": {"IncomingPhoneNumber": _NUMBER_SCHEMA, "IncomingPhoneNumberPage": _PAGE_SCHEMA, "Error": _ERROR_SCHEMA},
+            "schemas": {
+                "IncomingPhoneNumber": _NUMBER_SCHEMA,
+                "IncomingPhoneNumberPage": _PAGE_SCHEMA,
+                "AvailablePhoneNumber": _AVAILABLE_NUMBER_SCHEMA,
+                "AvailablePhoneNumberPage": _AVAILABLE_NUMBER_PAGE_SCHEMA,
+                "AvailablePhoneNumberCountry": _COUNTRY_SCHEMA,
+                "AvailablePhoneNumberCountryList": _COUNTRY_LIST_SCHEMA,
+                "Error": _ERROR_SCHEMA,
+            },
         },
         "security": [{"basic": []}],
         "paths": {
@@ -237,6 +326,30 @@ def document() -> dict[str, Any]:
                     "summary": "Release the number",
                     "responses": {"204": {"description": "Released."}, **_COMMON_ERRORS},
                 },
+            },
+            countries + ".json": {
+                "parameters": [account],
+                "get": {
+                    "operationId": "listAvailablePhoneNumberCountries",
+                    "summary": "The countries numbers are offered in",
+                    "responses": {"200": _json("The countries.", "AvailablePhoneNumberCountryList"), **_COMMON_ERRORS},
+                },
+            },
+            countries + "/{IsoCountry}.json": {
+                "parameters": [account, country],
+                "get": {
+                    "operationId": "fetchAvailablePhoneNumberCountry",
+                    "summary": "One country and the kinds of number offered in it",
+                    "responses": {"200": _json("The country.", "AvailablePhoneNumberCountry"), **_COMMON_ERRORS},
+                },
+            },
+            countries + "/{IsoCountry}/Local.json": {
+                "parameters": [account, country],
+                "get": _search("searchLocalAvailablePhoneNumbers", "Search local numbers available to buy"),
+            },
+            countries + "/{IsoCountry}/TollFree.json": {
+                "parameters": [account, country],
+                "get": _search("searchTollFreeAvailablePhoneNumbers", "Search toll-free numbers available to buy"),
             },
         },
     }

@@ -62,3 +62,11 @@ class NumberUnavailable(ProvisioningError):
 
 class NumberNotFound(ProvisioningError):
     """No number with that sid in this project."""
+
+
+class AreaCodeOfOtherKind(InvalidAreaCode):
+    """A supplied area code, but a toll-free one in a search for local numbers or the reverse."""
+
+    def __init__(self, area_code: str, *, toll_free_wanted: bool) -> None:
+        super().__init__(area_code)
+        self.toll_free_wanted = toll_free_wanted

@@ -107,3 +107,25 @@ def page(
     if direction == "before":
         numbers.reverse()
     return numbers
+
+
+_OWNED_AMONG_MAX = 1024
+
+
+@functools.cache
+def _owned_among_statement(size: int) -> sa.Select:
+    """``phone_number IN (:n0 … :n{size-1})``: one statement per power-of-two size, so a few
+    compiled statements serve every list length (unused parameters are NULL and match nothing)."""
+    parameters = [sa.bindparam(f"n{i}", type_=sa.String) for i in range(size)]
+    return sa.select(t.c.phone_number).where(t.c.phone_number.in_(parameters))
+
+
+def owned_among(tx: Transaction, numbers: Sequence[str]) -> set[str]:
+    """Those of ``numbers`` that someone owns; one query per 1,024 numbers."""
+    owned: set[str] = set()
+    for start in range(0, len(numbers), _OWNED_AMONG_MAX):
+        chunk = numbers[start : start + _OWNED_AMONG_MAX]
+        size = max(8, 1 << (len(chunk) - 1).bit_length())
+        params = {f"n{i}": chunk[i] if i < len(chunk) else None for i in range(size)}
+        owned.update(row[0] for row in tx.all(_owned_among_statement(size), **params))
+    return owned

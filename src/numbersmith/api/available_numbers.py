@@ -1,0 +1,185 @@
+"""Routes of the AvailablePhoneNumbers resource: the countries offered, and number search.
+
+A search answers one page of random matches with no next page, as SignalWire does: asking
+again gives other numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from numbersmith.api import forms, paging
+from numbersmith.api.auth import authorize
+from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
+from numbersmith.api.representation import BASE_PATH, json_response
+from numbersmith.numbering import geography, keypad
+from numbersmith.numbering.candidates import Candidate, Criteria
+from numbersmith.provisioning import search
+from numbersmith.store import Database
+
+SCOPE = "numbers"
+RESOURCE = "AvailablePhoneNumbers"
+#: The number types each country offers: the path segment and its subresource_uris key.
+KINDS = {"Local": "local", "TollFree": "toll_free"}
+
+
+def available_numbers_path(account_sid: str) -> str:
+    return f"{BASE_PATH}/Accounts/{account_sid}/{RESOURCE}"
+
+
+def country(account_sid: str, code: str) -> dict[str, Any]:
+    path = f"{available_numbers_path(account_sid)}/{code}"
+    return {
+        "country_code": code,
+        "country": geography.COUNTRIES[code],
+        "uri": path + ".json",
+        "beta": False,
+        "subresource_uris": {key: f"{path}/{segment}.json" for segment, key in KINDS.items()},
+    }
+
+
+def available_number(candidate: Candidate) -> dict[str, Any]:
+    """Every key always present, null when unknown: signalwire 2.x reads them with ``payload[key]``."""
+    e164 = candidate.phone_number
+    return {
+        "friendly_name": f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}",
+        "phone_number": e164,
+        "lata": None,
+        "locality": candidate.locality,
+        "rate_center": None,
+        "latitude": None,
+        "longitude": None,
+        "region": candidate.region,
+        "postal_code": None,
+        "iso_country": candidate.iso_country,
+        # What the number will have once bought: every synthetic number has every capability.
+        "capabilities": {"Voice": True, "SMS": True, "MMS": True, "Fax": True},
+        "beta": False,
+    }
+
+
+def _text(given: Mapping[str, Any], setting: str) -> str | None:
+    """A string filter's value; a blank one counts as not given."""
+    value = given.get(setting)
+    return value.strip() if value is not None and value.strip() else None
+
+
+def search_criteria(
+    query: Mapping[str, str], country_code: str, *, toll_free: bool
+) -> tuple[Criteria, list[tuple[str, str]]]:
+    """The search's criteria, and the (wire name, value) pairs to repeat in the page URI."""
+    for parameter in forms.UNSUPPORTED_SEARCH_FILTERS:
+        if parameter.wire in query:
+            raise ApiError(400, INVALID_SEARCH_PARAMETER, f"{parameter.wire} is not supported")
+    # Decoding checks every filter, including those that cannot exclude a synthetic number
+    # (capabilities, address requirements, Beta): a malformed boolean is still refused.
+    given = forms.decode(forms.SEARCH_FILTERS, query)
+    echoed = [(p.wire, query[p.wire]) for p in forms.SEARCH_FILTERS if p.wire in query]
+    contains = _text(given, "contains")
+    if contains is not None:
+        try:
+            contains = keypad.to_digits(contains)
+        except keypad.InvalidPattern as exc:
+            raise ApiError(
+                400, INVALID_PARAMETER, f"Contains must be up to 10 digits, letters or * ({exc})"
+            ) from exc
+    region = _text(given, "in_region")
+    if region is not None:
+        code = geography.region_code(region)
+        if code is None:
+            raise ApiError(
+                400,
+                INVALID_PARAMETER,
+                "InRegion must be the two-letter code of a US state or Canadian province",
+            )
+        region = code
+    locality = _text(given, "in_locality")
+    if locality is not None and region is None:
+        raise ApiError(400, INVALID_SEARCH_PARAMETER, "InLocality requires InRegion")
+    criteria = Criteria(
+        country=country_code,
+        toll_free=toll_free,
+        area_code=given.get("area_code"),
+        contains=contains,
+        region=region,
+        locality=locality,
+    )
+    return criteria, echoed
+
+
+def _country_code(request: Request) -> str:
+    code = request.path_params["iso_country"].removesuffix(".json").upper()
+    if code not in geography.COUNTRIES:
+        raise not_found(request.url.path)
+    return code
+
+
+class AvailablePhoneNumbers:
+    """The resource's endpoints, bound to one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def countries(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        # Two countries fit any page, so the list takes no paging parameters.
+        records = [country(project, code) for code in geography.COUNTRIES]
+        body = paging.envelope(
+            path=available_numbers_path(project) + ".json",
+            records_key="countries",
+            records=records,
+            row_ids=[],
+            request=paging.PageRequest(paging.DEFAULT_PAGE_SIZE, 0),
+            filters=[],
+            has_newer=False,
+            has_older=False,
+        )
+        return json_response(body)
+
+    async def country(self, request: Request) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        return json_response(country(project, _country_code(request)))
+
+    async def local(self, request: Request) -> Response:
+        return await self._search(request, toll_free=False)
+
+    async def toll_free(self, request: Request) -> Response:
+        return await self._search(request, toll_free=True)
+
+    async def _search(self, request: Request, *, toll_free: bool) -> Response:
+        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        code = _country_code(request)
+        query = dict(request.query_params)
+        criteria, echoed = search_criteria(query, code, toll_free=toll_free)
+        page = paging.page_request({name: query[name] for name in ("PageSize",) if name in query})
+        found = await search.available(self.db, criteria, size=page.size)
+        segment = "TollFree" if toll_free else "Local"
+        body = paging.envelope(
+            path=f"{available_numbers_path(project)}/{code}/{segment}.json",
+            records_key="available_phone_numbers",
+            records=[available_number(candidate) for candidate in found],
+            row_ids=[],
+            request=page,
+            filters=echoed,
+            has_newer=False,
+            has_older=False,
+        )
+        return json_response(body)
+
+    def routes(self, prefix: str) -> list[Route]:
+        collection = f"{prefix}/Accounts/{{account_sid}}/{RESOURCE}"
+        instance = collection + "/{iso_country}"
+        return [
+            Route(collection, self.countries, methods=["GET"]),
+            Route(collection + ".json", self.countries, methods=["GET"]),
+            Route(instance, self.country, methods=["GET"]),
+            Route(instance + "/Local", self.local, methods=["GET"]),
+            Route(instance + "/Local.json", self.local, methods=["GET"]),
+            Route(instance + "/TollFree", self.toll_free, methods=["GET"]),
+            Route(instance + "/TollFree.json", self.toll_free, methods=["GET"]),
+        ]

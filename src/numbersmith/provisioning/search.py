@@ -1,0 +1,78 @@
+"""Use case: search the numbers available to buy.
+
+The built-in "synthetic" supply is every suppliable number of every supplied area code, made on
+demand (see numbering.candidates). A search draws random numbers that satisfy its filters and
+drops those someone owns, so what it returns can be bought at once with PhoneNumber=…, until
+someone else buys it first.
+
+Every synthetic number has every capability, needs no address and is not beta, so filters on
+those (SmsEnabled, ExcludeAllAddressRequired, Beta, …) can never exclude one and are not
+parameters here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import random
+
+import anyio.to_thread
+
+from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates
+from numbersmith.numbering.candidates import Candidate, Criteria
+from numbersmith.provisioning import errors
+from numbersmith.store import Database, Transaction
+from numbersmith.store import numbers as store
+
+_random = random.Random()
+
+#: Draws per search: a second one only happens when owned numbers were drawn, a third when the
+#: supply that matches is nearly all owned.
+_ROUNDS = 3
+
+
+def check_area_code(area_code: str, *, toll_free: bool) -> str:
+    """The area code, if the search may name it; InvalidAreaCode (or its AreaCodeOfOtherKind)
+    otherwise. A supplied area code of another country is allowed: it matches nothing."""
+    area_code = area_code.strip()
+    if area_code_space(area_code) is None:
+        raise errors.InvalidAreaCode(area_code)
+    if (area_code in TOLL_FREE_AREA_CODES) != toll_free:
+        raise errors.AreaCodeOfOtherKind(area_code, toll_free_wanted=toll_free)
+    return area_code
+
+
+async def available(
+    db: Database, criteria: Criteria, *, size: int, rng: random.Random | None = None
+) -> list[Candidate]:
+    """Up to ``size`` numbers nobody owns that satisfy ``criteria``, in random order.
+
+    Fewer when few numbers match in the area codes drawn from (see candidates.draw), none when
+    nothing matches: finding nothing is not an error.
+    """
+    # The first use of an area code validates its exchanges with libphonenumber (tenths of a
+    # second), so checking and drawing run off the event loop.
+    if criteria.area_code is not None:
+        check = functools.partial(check_area_code, criteria.area_code, toll_free=criteria.toll_free)
+        criteria = dataclasses.replace(criteria, area_code=await anyio.to_thread.run_sync(check))
+    rng = rng or _random
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for _ in range(_ROUNDS):
+        wanted = size - len(found)
+        drawn = await anyio.to_thread.run_sync(
+            candidates.draw, criteria, wanted, rng, frozenset(seen)
+        )
+        if not drawn:
+            break
+        numbers = [candidate.phone_number for candidate in drawn]
+
+        def owned_among(tx: Transaction, numbers: list[str] = numbers) -> set[str]:
+            return store.owned_among(tx, numbers)
+
+        owned = await db.run(owned_among)
+        found += [candidate for candidate in drawn if candidate.phone_number not in owned]
+        seen.update(numbers)
+        if len(found) >= size or not owned:
+            break  # a draw that found no owned number gave all the supply it could
+    return found[:size]
