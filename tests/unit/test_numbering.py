@@ -71,3 +71,17 @@ def test_space_numbers_ascend_with_ordinals():
     numbers = [space.number(i) for i in range(0, space.size, 9_973)]
     assert numbers == sorted(numbers)
     assert space.number(space.size - 1) > space.number(0)
+
+
+def test_the_supply_agrees_with_libphonenumber_for_every_area_code():
+    supplied = 0
+    for value in range(200, 1000):
+        space = numbering.area_code_space(str(value))
+        if space is None:
+            continue
+        supplied += 1
+        for e164 in (space.number(0), space.number(space.size - 1)):
+            parsed = phonenumbers.parse(e164)
+            assert phonenumbers.is_valid_number(parsed), e164
+            assert phonenumbers.region_code_for_number(parsed) == space.region, e164
+    assert supplied > 300  # every US and Canadian geographic code in service, and toll-free

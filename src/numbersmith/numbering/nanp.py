@@ -8,17 +8,15 @@ that libphonenumber knows to be in service, plus the toll-free codes.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneMetadata
 
 TOLL_FREE_AREA_CODES: frozenset[str] = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
-_SUPPLIED_REGIONS = frozenset({"US", "CA"})
-_GEOGRAPHIC_TYPES = frozenset(
-    {PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
+_SUPPLIED_REGIONS = ("US", "CA")
 LINES_PER_EXCHANGE = 10_000
 
 
@@ -68,18 +66,42 @@ class AreaCodeSpace:
         return frozenset(self.exchanges)
 
 
-def _classify(e164: str) -> tuple[str | None, PhoneNumberType | None]:
-    number = phonenumbers.parse(e164)
-    if not phonenumbers.is_valid_number(number):
-        return None, None
-    return phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
+_SPECIAL_KINDS = ("premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan", "voicemail")
+
+
+@functools.cache
+def _patterns(region: str) -> dict[str, re.Pattern[str] | None]:
+    """libphonenumber's national-number patterns of ``region``, compiled once."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    patterns: dict[str, re.Pattern[str] | None] = {}
+    for kind in ("general_desc", "fixed_line", "mobile", "toll_free", *_SPECIAL_KINDS):
+        description = getattr(metadata, kind)
+        pattern = description.national_number_pattern if description is not None else None
+        patterns[kind] = re.compile(pattern) if pattern else None
+    return patterns
+
+
+def _matches(region: str, kind: str, national: str) -> bool:
+    pattern = _patterns(region)[kind]
+    return pattern is not None and pattern.fullmatch(national) is not None
+
+
+def _is_geographic(region: str, national: str) -> bool:
+    """What is_valid_number and number_type would say, from the same metadata, without parsing:
+    a space is ~800 checks, and parsing made the first purchase in an area code take 0.2 s."""
+    return (
+        _matches(region, "general_desc", national)
+        and (_matches(region, "fixed_line", national) or _matches(region, "mobile", national))
+        and not _matches(region, "toll_free", national)
+        and not any(_matches(region, kind, national) for kind in _SPECIAL_KINDS)
+    )
 
 
 @functools.cache
 def area_code_space(area_code: str) -> AreaCodeSpace | None:
     """The suppliable numbers of ``area_code``, or None if we do not supply that area code.
 
-    Computed once per area code from libphonenumber (about 800 validations) and then cached.
+    Computed once per area code from libphonenumber's metadata (about a millisecond), then cached.
     """
     if len(area_code) != 3 or not area_code.isascii() or not area_code.isdigit() or area_code[0] in "01":
         return None
@@ -90,12 +112,14 @@ def area_code_space(area_code: str) -> AreaCodeSpace | None:
         exchange = f"{value:03d}"
         if _is_reserved_exchange(exchange):
             continue
-        number_region, number_type = _classify(f"+1{area_code}{exchange}4567")
+        national = f"{area_code}{exchange}4567"
         if toll_free:
-            suppliable = number_type == PhoneNumberType.TOLL_FREE
+            number_region = "US" if _matches("US", "toll_free", national) else None
         else:
-            suppliable = number_region in _SUPPLIED_REGIONS and number_type in _GEOGRAPHIC_TYPES
-        if suppliable:
+            number_region = next(
+                (r for r in _SUPPLIED_REGIONS if _is_geographic(r, national)), None
+            )
+        if number_region is not None:
             exchanges.append(exchange)
             region = region or number_region
     if not exchanges:
