@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from numbersmith.api import errors, forms, openapi
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
@@ -22,8 +22,9 @@ from numbersmith.store import Database
 
 log = logging.getLogger("numbersmith")
 
-#: SignalWire documents the first; every SDK sends the second.
-PREFIXES = (f"/api/laml/{API_VERSION}", f"/{API_VERSION}")
+#: Every SDK sends the first; SignalWire documents the second. Routes are tried in order, so the
+#: one clients use most comes first.
+PREFIXES = (f"/{API_VERSION}", f"/api/laml/{API_VERSION}")
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -67,11 +68,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             return errors.error_response(503, errors.INTERNAL_ERROR, "The database is unavailable")
         return json_response({"status": "ok"})
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = []
     for prefix in PREFIXES:
         routes += numbers.routes(prefix)
         routes += available.routes(prefix)
-    routes += openapi.routes()
+    routes += [Route("/healthz", healthz, methods=["GET"]), *openapi.routes()]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -17,6 +17,7 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import authorize
 from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
 from numbersmith.api.representation import BASE_PATH, json_response
+from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.numbering import geography, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria
 from numbersmith.provisioning import search
@@ -175,11 +176,8 @@ class AvailablePhoneNumbers:
         collection = f"{prefix}/Accounts/{{account_sid}}/{RESOURCE}"
         instance = collection + "/{iso_country}"
         return [
-            Route(collection, self.countries, methods=["GET"]),
-            Route(collection + ".json", self.countries, methods=["GET"]),
-            Route(instance, self.country, methods=["GET"]),
-            Route(instance + "/Local", self.local, methods=["GET"]),
-            Route(instance + "/Local.json", self.local, methods=["GET"]),
-            Route(instance + "/TollFree", self.toll_free, methods=["GET"]),
-            Route(instance + "/TollFree.json", self.toll_free, methods=["GET"]),
+            resource(collection + SUFFIX, GET=self.countries),
+            resource(instance, GET=self.country),
+            resource(instance + "/Local" + SUFFIX, GET=self.local),
+            resource(instance + "/TollFree" + SUFFIX, GET=self.toll_free),
         ]

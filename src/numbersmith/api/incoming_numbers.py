@@ -12,6 +12,7 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import authorize
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
 from numbersmith.api.representation import incoming_number, incoming_numbers_path, json_response
+from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers
 from numbersmith.store import Database
@@ -109,11 +110,7 @@ class IncomingPhoneNumbers:
     def routes(self, prefix: str) -> list[Route]:
         collection = f"{prefix}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
         return [
-            Route(collection, self.list, methods=["GET"]),
-            Route(collection, self.create, methods=["POST"]),
-            Route(collection + ".json", self.list, methods=["GET"]),
-            Route(collection + ".json", self.create, methods=["POST"]),
-            Route(collection + "/{sid}", self.fetch, methods=["GET"]),
-            Route(collection + "/{sid}", self.update, methods=["POST"]),
-            Route(collection + "/{sid}", self.release, methods=["DELETE"]),
+            resource(collection + SUFFIX, GET=self.list, POST=self.create),
+            # The sid segment may end in .json; _sid strips it.
+            resource(collection + "/{sid}", GET=self.fetch, POST=self.update, DELETE=self.release),
         ]

@@ -39,10 +39,12 @@ def get(tx: Transaction, project_id: str, sid: str) -> IncomingNumber | None:
     return IncomingNumber(*row) if row else None
 
 
+_INSERTED = tuple(c.name for c in _COLUMNS if c.name != "id")
+
+
 def insert(tx: Transaction, number: IncomingNumber) -> None:
-    values = dataclasses.asdict(number)
-    del values["id"]
-    tx.execute(_INSERT, **values)
+    # Not dataclasses.asdict: it deep-copies every value, a third of a purchase's CPU time.
+    tx.execute(_INSERT, **{name: getattr(number, name) for name in _INSERTED})
 
 
 def save_settings(tx: Transaction, number: IncomingNumber) -> None:
@@ -97,7 +99,11 @@ def page(
     before: int | None = None,
 ) -> Sequence[IncomingNumber]:
     """Up to ``limit`` numbers, newest first, strictly older than ``after`` or newer than ``before``."""
-    values = {k: v for k, v in dataclasses.asdict(filters).items() if v is not None}
+    values = {
+        field.name: getattr(filters, field.name)
+        for field in dataclasses.fields(filters)
+        if getattr(filters, field.name) is not None
+    }
     direction = "after" if after is not None else "before" if before is not None else None
     params = dict(values, project_id=project_id, limit=limit)
     if direction:
