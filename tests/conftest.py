@@ -12,14 +12,13 @@ from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support.databases import postgres_database  # noqa: E402
-
 from numbersmith.api.app import create_app  # noqa: E402
 from numbersmith.config import Settings  # noqa: E402
 from numbersmith.provisioning import accounts  # noqa: E402
 from numbersmith.store import Database  # noqa: E402
 from numbersmith.store.migrations import upgrade  # noqa: E402
 from numbersmith.store.schema import metadata  # noqa: E402
+from support.databases import postgres_database  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,13 @@
 """HTTP Basic authentication and token scopes."""
 
 import base64
+import time
 
 import pytest
 from starlette.testclient import TestClient
 
 from api.helpers import assert_error
+from numbersmith.api.auth import REMEMBER_SECONDS
 from numbersmith.provisioning import accounts
 
 
@@ -57,12 +59,18 @@ def test_a_token_with_the_numbers_scope_works(account, db, app_client):
     assert http.post(account.numbers_path, data={"AreaCode": "310"}).status_code == 201
 
 
-def test_a_revoked_token_stops_working_at_once(account, db, app_client):
+def test_a_revoked_token_stops_working_within_a_second(account, db, app_client):
     token, _ = accounts.create_token(db, account.project_id, ["numbers"])
     http = client(app_client, account.project_id, token)
     assert http.get(account.numbers_path).status_code == 200
     assert accounts.revoke_token(db, token)
+    time.sleep(REMEMBER_SECONDS + 0.1)
     assert_error(http.get(account.numbers_path), 401, 20003)
+
+
+def test_a_token_never_seen_is_checked_even_after_another_succeeded(account, db, app_client):
+    assert account.http.get(account.numbers_path).status_code == 200
+    assert_error(client(app_client, account.project_id, account.token + "x").get(account.numbers_path), 401, 20003)
 
 
 def test_tokens_are_stored_hashed(account, db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from numbersmith.api import errors, forms, openapi
+from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
 from numbersmith.api.representation import API_VERSION, json_response
@@ -57,8 +59,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """The application; migrations and first-run setup happen before it is served (see cli)."""
     settings = settings or Settings.from_environment()
     db = database or Database(settings.database_url)
-    numbers = IncomingPhoneNumbers(db)
-    available = AvailablePhoneNumbers(db)
+    auth = Authenticator(db)
+    numbers = IncomingPhoneNumbers(db, auth)
+    available = AvailablePhoneNumbers(db, auth)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -76,6 +79,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if database is None:
+            db.start_background_checkpoints()
+        # Everything loaded so far (libphonenumber's metadata above all) lives as long as the
+        # process: keep it out of the collector's full passes, which otherwise stall the loop.
+        gc.freeze()
         yield
         if database is None:
             db.dispose()

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from numbersmith.api import forms, paging
-from numbersmith.api.auth import authorize
+from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
 from numbersmith.api.representation import BASE_PATH, json_response
 from numbersmith.api.routing import SUFFIX, resource
@@ -123,11 +123,12 @@ def _country_code(request: Request) -> str:
 class AvailablePhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, auth: Authenticator) -> None:
         self.db = db
+        self.auth = auth
 
     async def countries(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         # Two countries fit any page, so the list takes no paging parameters.
         records = [country(project, code) for code in geography.COUNTRIES]
         body = paging.envelope(
@@ -143,7 +144,7 @@ class AvailablePhoneNumbers:
         return json_response(body)
 
     async def country(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         return json_response(country(project, _country_code(request)))
 
     async def local(self, request: Request) -> Response:
@@ -153,7 +154,7 @@ class AvailablePhoneNumbers:
         return await self._search(request, toll_free=True)
 
     async def _search(self, request: Request, *, toll_free: bool) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         code = _country_code(request)
         query = dict(request.query_params)
         criteria, echoed = search_criteria(query, code, toll_free=toll_free)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from numbersmith.api import forms, paging
-from numbersmith.api.auth import authorize
+from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
-from numbersmith.api.representation import incoming_number, incoming_numbers_path, json_response
+from numbersmith.api.representation import RenderedNumbers, incoming_numbers_path, json_response
 from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers
@@ -57,11 +58,13 @@ def list_filter(query: dict[str, str]) -> tuple[ListFilter, list[tuple[str, str]
 class IncomingPhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, auth: Authenticator) -> None:
         self.db = db
+        self.auth = auth
+        self.rendered = RenderedNumbers()
 
     async def create(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         form = await forms.read_form(request)
         given = forms.decode(forms.PURCHASE, form)
         phone_number = given.pop("phone_number", None)
@@ -69,21 +72,31 @@ class IncomingPhoneNumbers:
         number = await numbers.purchase(
             self.db, project, phone_number=phone_number, area_code=area_code, settings=given
         )
-        return json_response(incoming_number(number), 201)
+        return json_response(self.rendered.render(number), 201)
 
     async def list(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         query = dict(request.query_params)
         filters, echoed = list_filter(query)
         page = paging.page_request(query)
         found, more = await numbers.page(
-            self.db, project, filters, size=page.size, after=page.after, before=page.before
+            self.db,
+            project,
+            filters,
+            size=page.size,
+            after=page.after,
+            before=page.before,
+            known=self.rendered.get,
         )
+        records = [
+            orjson.Fragment(entry if isinstance(entry, bytes) else self.rendered.render(entry))
+            for _, entry in found
+        ]
         body = paging.envelope(
             path=incoming_numbers_path(project) + ".json",
             records_key="incoming_phone_numbers",
-            records=[incoming_number(number) for number in found],
-            row_ids=[number.id for number in found],
+            records=records,
+            row_ids=[row_id for row_id, _ in found],
             request=page,
             filters=echoed,
             has_newer=more if page.before is not None else page.after is not None,
@@ -92,18 +105,18 @@ class IncomingPhoneNumbers:
         return json_response(body)
 
     async def fetch(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         number = await numbers.fetch(self.db, project, _sid(request))
-        return json_response(incoming_number(number))
+        return json_response(self.rendered.render(number))
 
     async def update(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         form = await forms.read_form(request)
         number = await numbers.update(self.db, project, _sid(request), forms.decode(forms.SETTINGS, form))
-        return json_response(incoming_number(number))
+        return json_response(self.rendered.render(number))
 
     async def release(self, request: Request) -> Response:
-        project = await authorize(request, self.db, request.path_params["account_sid"], SCOPE)
+        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         await numbers.release(self.db, project, _sid(request))
         return Response(status_code=204)
 

@@ -81,7 +81,7 @@ def envelope(
     *,
     path: str,
     records_key: str,
-    records: Sequence[dict[str, Any]],
+    records: Sequence[Any],
     row_ids: Sequence[int],
     request: PageRequest,
     filters: Sequence[tuple[str, str]],

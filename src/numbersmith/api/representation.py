@@ -81,5 +81,33 @@ def incoming_number(number: IncomingNumber) -> dict[str, Any]:
     }
 
 
-def json_response(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status, media_type="application/json")
+def json_response(body: dict[str, Any] | bytes, status: int = 200) -> Response:
+    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    return Response(content, status, media_type="application/json")
+
+
+class RenderedNumbers:
+    """Numbers already serialised, by (sid, date_updated): one version of a number each.
+
+    Rendering a number costs more than reading its row, and a list renders fifty; versions never
+    change once written (an update always moves date_updated forward), so serving a remembered
+    rendering is always exact, across processes too. Bounded: the oldest entries go first.
+    ``get`` may be called from database worker threads; only the event loop calls ``render``.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._capacity = capacity
+        self._rendered: dict[tuple[str, int], bytes] = {}
+
+    def get(self, sid: str, date_updated: int) -> bytes | None:
+        return self._rendered.get((sid, date_updated))
+
+    def render(self, number: IncomingNumber) -> bytes:
+        key = (number.sid, number.date_updated)
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            rendered = orjson.dumps(incoming_number(number))
+            if len(self._rendered) >= self._capacity:
+                del self._rendered[next(iter(self._rendered))]
+            self._rendered[key] = rendered
+        return rendered

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from numbersmith import numbering
 from numbersmith.provisioning import errors
@@ -141,11 +141,13 @@ async def update(
     checked = check_settings(settings)
 
     def work(tx: Transaction) -> IncomingNumber:
-        number = store.get(tx, project_id, sid)
+        number = store.get(tx, project_id, sid, for_update=True)
         if number is None:
             raise errors.NumberNotFound(sid)
         _check_applications(tx, project_id, checked)
-        updated = number.with_settings(checked, now())
+        # Strictly later than the version it replaces, even within one clock tick: (sid,
+        # date_updated) then names one version of a number, which readers may cache on.
+        updated = number.with_settings(checked, max(now(), number.date_updated + 1))
         store.save_settings(tx, updated)
         return updated
 
@@ -158,6 +160,9 @@ async def release(db: Database, project_id: str, sid: str) -> None:
         raise errors.NumberNotFound(sid)
 
 
+Known = TypeVar("Known")
+
+
 async def page(
     db: Database,
     project_id: str,
@@ -166,12 +171,27 @@ async def page(
     size: int,
     after: int | None = None,
     before: int | None = None,
-) -> tuple[Sequence[IncomingNumber], bool]:
-    """A page of numbers, newest first, and whether more lie beyond it in that direction."""
-    numbers = await db.run(
-        lambda tx: store.page(tx, project_id, filters, limit=size + 1, after=after, before=before)
-    )
-    more = len(numbers) > size
-    if not more:
-        return numbers, False
-    return (numbers[1:] if before is not None else numbers[:size]), True
+    known: Callable[[str, int], Known | None] = lambda sid, date_updated: None,
+) -> tuple[list[tuple[int, IncomingNumber | Known]], bool]:
+    """A page of numbers, newest first, and whether more lie beyond it in that direction.
+
+    Each entry is (row id, number). Where ``known(sid, date_updated)`` gives something for a
+    number's current version, that stands in for the number and its row is not read.
+    """
+
+    def work(tx: Transaction) -> tuple[list[tuple[int, IncomingNumber | Known]], bool]:
+        keys = store.page_keys(tx, project_id, filters, limit=size + 1, after=after, before=before)
+        more = len(keys) > size
+        if more:
+            keys = keys[1:] if before is not None else keys[:size]
+        found: dict[int, IncomingNumber | Known] = {}
+        for key in keys:
+            held = known(key.sid, key.date_updated)
+            if held is not None:
+                found[key.id] = held
+        missing = [key for key in keys if key.id not in found]
+        found.update(store.get_page_rows(tx, project_id, filters, missing))
+        # A number released between the two reads is simply not listed.
+        return [(key.id, found[key.id]) for key in keys if key.id in found], more
+
+    return await db.run(work)

@@ -12,6 +12,7 @@ network, so they run in worker threads, each on its own pooled connection.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.sql.base import Executable
 
 T = TypeVar("T")
+log = logging.getLogger("numbersmith")
 
 Row = tuple[Any, ...]
 
@@ -94,6 +96,8 @@ class Database:
         self._compiled: dict[Executable, tuple[str, dict[str, Any]]] = {}
         self._sqlite_connection: Any = None
         self._lock = threading.Lock()
+        self._checkpointer: threading.Thread | None = None
+        self._stop_checkpoints = threading.Event()
 
     def _prepare_sqlite_file(self) -> None:
         database = self.url.database
@@ -118,8 +122,10 @@ class Database:
             # and the CLI is single-threaded.
             with self._lock:
                 if self._sqlite_connection is None:
-                    self._sqlite_connection = self.engine.raw_connection().driver_connection
-                yield self._sqlite_connection
+                    # Hold the pool's proxy: dropping it would hand the connection back to the
+                    # pool, and then to someone else, while we still use it.
+                    self._sqlite_connection = self.engine.raw_connection()
+                yield self._sqlite_connection.driver_connection
             return
         proxied = self.engine.raw_connection()
         try:
@@ -146,6 +152,7 @@ class Database:
                 raise
 
     async def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
+        """Run ``work`` in one transaction, without blocking the event loop on the network."""
         if self.is_sqlite:
             return self.run_sync(work, write=write)
         return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
@@ -153,7 +160,37 @@ class Database:
     async def ping(self) -> None:
         await self.run(lambda tx: tx.one(_PING))
 
+    def start_background_checkpoints(self, interval: float = 0.25) -> None:
+        """Move SQLite's write-ahead log into the database file from a thread of its own.
+
+        Left to itself, SQLite checkpoints inside whichever commit crosses 1,000 log pages: about
+        every 200 purchases one request would stall the event loop for ~20 ms of copying and
+        fsync. A passive checkpoint never blocks writers, and here it waits off the loop.
+        """
+        if not self.is_sqlite or self._checkpointer is not None:
+            return
+        self._stop_checkpoints.clear()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, args=(interval,), name="sqlite-checkpoints", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint_loop(self, interval: float) -> None:
+        connection = self.engine.raw_connection()
+        try:
+            while not self._stop_checkpoints.wait(interval):
+                try:
+                    connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except self.engine.dialect.loaded_dbapi.OperationalError:
+                    log.warning("checkpoint skipped", exc_info=True)
+        finally:
+            connection.close()
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._stop_checkpoints.set()
+            self._checkpointer.join()
+            self._checkpointer = None
         if self._sqlite_connection is not None:
             self._sqlite_connection.close()
             self._sqlite_connection = None
@@ -173,4 +210,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Reads through a memory map and a 64 MiB page cache instead of a read() per page.
+    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute("PRAGMA cache_size=-65536")
+    # Checkpoints run in the background (Database.start_background_checkpoints) while serving.
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()

@@ -17,6 +17,8 @@ _COLUMNS = [t.c[field.name] for field in dataclasses.fields(IncomingNumber)]
 _BY_SID = sa.select(*_COLUMNS).where(
     t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
 )
+# Concurrent updates of one number queue on its row (PostgreSQL; SQLite writers are serial).
+_BY_SID_FOR_UPDATE = _BY_SID.with_for_update()
 _INSERT = t.insert().values({c.name: sa.bindparam(c.name) for c in _COLUMNS if c.name != "id"})
 _UPDATE = (
     t.update()
@@ -34,8 +36,10 @@ _OWNED_BETWEEN = (
 )
 
 
-def get(tx: Transaction, project_id: str, sid: str) -> IncomingNumber | None:
-    row = tx.one(_BY_SID, sid=sid, project_id=project_id)
+def get(
+    tx: Transaction, project_id: str, sid: str, *, for_update: bool = False
+) -> IncomingNumber | None:
+    row = tx.one(_BY_SID_FOR_UPDATE if for_update else _BY_SID, sid=sid, project_id=project_id)
     return IncomingNumber(*row) if row else None
 
 
@@ -70,16 +74,35 @@ class ListFilter:
     origin: str | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class NumberKey:
+    """Enough of a number to place it in a page and to know which version of it this is."""
+
+    id: int
+    sid: str
+    date_updated: int
+
+
+_KEY_COLUMNS = (t.c.id, t.c.sid, t.c.date_updated)
+
+
 @functools.cache
 def _page_statement(filters: tuple[str, ...], direction: str | None) -> sa.Select:
-    """The page query for one combination of filters, built once per combination."""
-    statement = sa.select(*_COLUMNS).where(t.c.project_id == sa.bindparam("project_id"))
+    """The page query for one combination of filters, built once per combination.
+
+    ``direction`` is None (first page), "after", "before", or "between" (the full rows of a page
+    already placed, by id range).
+    """
+    columns = _COLUMNS if direction == "between" else _KEY_COLUMNS
+    statement = sa.select(*columns).where(t.c.project_id == sa.bindparam("project_id"))
     for name in filters:
         column = t.c[name]
         if name == "phone_number":
             statement = statement.where(column.like(sa.bindparam(name)))
         else:
             statement = statement.where(column == sa.bindparam(name))
+    if direction == "between":
+        return statement.where(t.c.id.between(sa.bindparam("low"), sa.bindparam("high")))
     if direction == "before":  # towards newer numbers, for the previous page
         statement = statement.where(t.c.id > sa.bindparam("cursor")).order_by(t.c.id.asc())
     else:
@@ -89,7 +112,15 @@ def _page_statement(filters: tuple[str, ...], direction: str | None) -> sa.Selec
     return statement.limit(sa.bindparam("limit"))
 
 
-def page(
+def _filter_values(filters: ListFilter) -> dict[str, object]:
+    return {
+        field.name: getattr(filters, field.name)
+        for field in dataclasses.fields(filters)
+        if getattr(filters, field.name) is not None
+    }
+
+
+def page_keys(
     tx: Transaction,
     project_id: str,
     filters: ListFilter,
@@ -97,22 +128,39 @@ def page(
     limit: int,
     after: int | None = None,
     before: int | None = None,
-) -> Sequence[IncomingNumber]:
-    """Up to ``limit`` numbers, newest first, strictly older than ``after`` or newer than ``before``."""
-    values = {
-        field.name: getattr(filters, field.name)
-        for field in dataclasses.fields(filters)
-        if getattr(filters, field.name) is not None
-    }
+) -> list[NumberKey]:
+    """Up to ``limit`` numbers' keys, newest first, older than ``after`` or newer than ``before``.
+
+    Keys only: three narrow columns cost a fraction of full rows, and callers that already hold a
+    number's current version need nothing more.
+    """
+    values = _filter_values(filters)
     direction = "after" if after is not None else "before" if before is not None else None
     params = dict(values, project_id=project_id, limit=limit)
     if direction:
         params["cursor"] = after if after is not None else before
-    rows = tx.all(_page_statement(tuple(values), direction), **params)
-    numbers = [IncomingNumber(*row) for row in rows]
+    keys = [NumberKey(*row) for row in tx.all(_page_statement(tuple(values), direction), **params)]
     if direction == "before":
-        numbers.reverse()
-    return numbers
+        keys.reverse()
+    return keys
+
+
+def get_page_rows(
+    tx: Transaction, project_id: str, filters: ListFilter, keys: Sequence[NumberKey]
+) -> dict[int, IncomingNumber]:
+    """The full rows of ``keys`` (a page from page_keys), by id."""
+    if not keys:
+        return {}
+    values = _filter_values(filters)
+    wanted = {key.id for key in keys}
+    rows = tx.all(
+        _page_statement(tuple(values), "between"),
+        **values,
+        project_id=project_id,
+        low=min(wanted),
+        high=max(wanted),
+    )
+    return {row[0]: IncomingNumber(*row) for row in rows if row[0] in wanted}
 
 
 _OWNED_AMONG_MAX = 1024
