@@ -15,7 +15,10 @@ from numbersmith.numbering import AreaCodeSpace
 #: Owned numbers in ``[first, last]``, ascending, at most ``limit`` of them.
 OwnedBetween = Callable[[str, str, int], Sequence[str]]
 
-_CHUNK = 64
+# Owned numbers are read a few at first, since the first is usually past the start already,
+# then in growing chunks through a long run of owned numbers.
+_FIRST_CHUNK = 1
+_MAX_CHUNK = 256
 
 
 def first_free(space: AreaCodeSpace, start: int, owned_between: OwnedBetween) -> str | None:
@@ -32,9 +35,10 @@ def _first_free_in(
 ) -> str | None:
     ordinal = low
     last = space.number(high - 1) if high > low else None
+    chunk = _FIRST_CHUNK
     while ordinal < high and last is not None:
         candidate = space.number(ordinal)
-        owned = owned_between(candidate, last, _CHUNK)
+        owned = owned_between(candidate, last, chunk)
         for number in owned:
             candidate = space.number(ordinal)
             if number > candidate:
@@ -43,6 +47,7 @@ def _first_free_in(
                 ordinal += 1
                 if ordinal >= high:
                     return None
-        if len(owned) < _CHUNK:
+        if len(owned) < chunk:
             return space.number(ordinal)
+        chunk = min(chunk * 4, _MAX_CHUNK)
     return None
