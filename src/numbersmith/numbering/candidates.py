@@ -31,12 +31,13 @@ from numbersmith.numbering.nanp import (
 
 #: Area codes a search draws from, at least, for variety, when that many can match.
 MIN_AREA_CODES = 3
-#: Area codes a search may use for the first time. The first use of an area code costs 0.1 to
-#: 0.2 s of libphonenumber validation (then cached for the process), so this bounds a search's
-#: cost while the caches are cold; area codes used before cost microseconds and are not counted.
+#: Area codes a search may use for the first time. The first use of an area code costs about
+#: 15 ms of reading libphonenumber's metadata (then cached for the process), so this bounds a
+#: search's cost while the caches are cold; area codes used before cost microseconds and are not
+#: counted.
 #: A search whose matches are spread thinly (a long pattern, one match per area code) may come
 #: back short of a full page until more area codes have been used.
-MAX_NEW_AREA_CODES = 6
+MAX_NEW_AREA_CODES = 12
 
 _ANYWHERE = keypad.WILDCARD * keypad.NATIONAL_LENGTH
 
