@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -10,6 +11,7 @@ import uvicorn
 
 from numbersmith.config import Settings
 from numbersmith.provisioning import accounts
+from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
 from numbersmith.store.migrations import upgrade
 
@@ -30,9 +32,22 @@ def main() -> None:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
-def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+@click.option(
+    "--supply",
+    type=click.Choice(SUPPLIES),
+    default=None,
+    help="Where numbers come from [default: $NUMBERSMITH_SUPPLY or synthetic]",
+)
+def serve(host: str, port: int, workers: int, access_log: bool, supply: str | None) -> None:
     """Migrate the database, then serve the API."""
+    if supply is not None:
+        # Workers read their settings from the environment.
+        os.environ["NUMBERSMITH_SUPPLY"] = supply
     settings = Settings.from_environment()
+    try:
+        supply_named(settings.supply)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NUMBERSMITH_SUPPLY") from None
     db = _database()
     if settings.project_id and settings.api_token:
         credentials = accounts.ensure_project(db, settings.project_id, settings.api_token)
@@ -46,7 +61,10 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             err=True,
         )
     db.dispose()
-    click.echo(f"Serving on http://{host}:{port} ({settings.database_url})", err=True)
+    click.echo(
+        f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply)",
+        err=True,
+    )
     uvicorn.run(
         "numbersmith.api.app:create_app",
         factory=True,

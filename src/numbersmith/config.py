@@ -17,6 +17,8 @@ class Settings:
     database_url: str
     project_id: str | None = None
     api_token: str | None = None
+    #: "synthetic" (every valid number, made on demand) or "inventory" (imported numbers only).
+    supply: str = "synthetic"
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -24,4 +26,5 @@ class Settings:
             database_url=os.environ.get("NUMBERSMITH_DATABASE_URL") or default_database_url(),
             project_id=os.environ.get("NUMBERSMITH_PROJECT_ID") or None,
             api_token=os.environ.get("NUMBERSMITH_API_TOKEN") or None,
+            supply=os.environ.get("NUMBERSMITH_SUPPLY") or "synthetic",
         )

@@ -20,6 +20,7 @@ from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
 from numbersmith.api.representation import API_VERSION, json_response
 from numbersmith.config import Settings
 from numbersmith.provisioning.errors import ProvisioningError
+from numbersmith.provisioning.supply import supply_named
 from numbersmith.store import Database
 
 log = logging.getLogger("numbersmith")
@@ -60,8 +61,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or Settings.from_environment()
     db = database or Database(settings.database_url)
     auth = Authenticator(db)
-    numbers = IncomingPhoneNumbers(db, auth)
-    available = AvailablePhoneNumbers(db, auth)
+    supply = supply_named(settings.supply)
+    numbers = IncomingPhoneNumbers(db, auth, supply)
+    available = AvailablePhoneNumbers(db, auth, supply)
 
     async def healthz(request: Request) -> Response:
         try:

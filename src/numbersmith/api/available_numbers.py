@@ -21,6 +21,7 @@ from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.numbering import geography, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria
 from numbersmith.provisioning import search
+from numbersmith.provisioning.supply import SYNTHETIC, Supply
 from numbersmith.store import Database
 
 SCOPE = "numbers"
@@ -50,18 +51,27 @@ def available_number(candidate: Candidate) -> dict[str, Any]:
     return {
         "friendly_name": f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}",
         "phone_number": e164,
-        "lata": None,
+        "lata": candidate.lata,
         "locality": candidate.locality,
-        "rate_center": None,
+        "rate_center": candidate.rate_center,
         "latitude": None,
         "longitude": None,
         "region": candidate.region,
         "postal_code": None,
         "iso_country": candidate.iso_country,
-        # What the number will have once bought: every synthetic number has every capability.
-        "capabilities": {"Voice": True, "SMS": True, "MMS": True, "Fax": True},
+        # What the number will have once bought.
+        "capabilities": dict(zip(("Voice", "SMS", "MMS", "Fax"), candidate.capabilities)),
         "beta": False,
     }
+
+
+#: Filters that ask for a capability when true; false asks for nothing (SignalWire's reading).
+_CAPABILITY_FILTERS = {
+    "voice_enabled": "voice",
+    "sms_enabled": "sms",
+    "mms_enabled": "mms",
+    "fax_enabled": "fax",
+}
 
 
 def _text(given: Mapping[str, Any], setting: str) -> str | None:
@@ -109,6 +119,9 @@ def search_criteria(
         contains=contains,
         region=region,
         locality=locality,
+        capabilities=frozenset(
+            capability for setting, capability in _CAPABILITY_FILTERS.items() if given.get(setting)
+        ),
     )
     return criteria, echoed
 
@@ -123,9 +136,10 @@ def _country_code(request: Request) -> str:
 class AvailablePhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator) -> None:
+    def __init__(self, db: Database, auth: Authenticator, supply: Supply = SYNTHETIC) -> None:
         self.db = db
         self.auth = auth
+        self.supply = supply
 
     async def countries(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
@@ -159,7 +173,7 @@ class AvailablePhoneNumbers:
         query = dict(request.query_params)
         criteria, echoed = search_criteria(query, code, toll_free=toll_free)
         page = paging.page_request({name: query[name] for name in ("PageSize",) if name in query})
-        found = await search.available(self.db, criteria, size=page.size)
+        found = await search.available(self.db, criteria, size=page.size, supply=self.supply)
         segment = "TollFree" if toll_free else "Local"
         body = paging.envelope(
             path=f"{available_numbers_path(project)}/{code}/{segment}.json",

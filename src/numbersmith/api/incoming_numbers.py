@@ -16,6 +16,7 @@ from numbersmith.api.representation import RenderedNumbers, incoming_numbers_pat
 from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers
+from numbersmith.provisioning.supply import SYNTHETIC, Supply
 from numbersmith.store import Database
 from numbersmith.store.numbers import ListFilter
 
@@ -58,9 +59,10 @@ def list_filter(query: dict[str, str]) -> tuple[ListFilter, list[tuple[str, str]
 class IncomingPhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator) -> None:
+    def __init__(self, db: Database, auth: Authenticator, supply: Supply = SYNTHETIC) -> None:
         self.db = db
         self.auth = auth
+        self.supply = supply
         self.rendered = RenderedNumbers()
 
     async def create(self, request: Request) -> Response:
@@ -70,7 +72,12 @@ class IncomingPhoneNumbers:
         phone_number = given.pop("phone_number", None)
         area_code = given.pop("area_code", None)
         number = await numbers.purchase(
-            self.db, project, phone_number=phone_number, area_code=area_code, settings=given
+            self.db,
+            project,
+            phone_number=phone_number,
+            area_code=area_code,
+            settings=given,
+            supply=self.supply,
         )
         return json_response(self.rendered.render(number), 201)
 

@@ -53,6 +53,8 @@ class Criteria:
     contains: str | None = None
     region: str | None = None
     locality: str | None = None
+    #: Capabilities every result must have, of "voice", "sms", "mms", "fax".
+    capabilities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,10 @@ class Candidate:
     iso_country: str
     region: str | None
     locality: str | None
+    rate_center: str | None = None
+    lata: str | None = None
+    #: Voice, SMS, MMS, fax: synthetic numbers have them all; an inventory says per number.
+    capabilities: tuple[bool, bool, bool, bool] = (True, True, True, True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 from numbersmith import numbering
 from numbersmith.provisioning import errors
-from numbersmith.provisioning.allocation import first_free
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import (
     APPLICATION_SETTINGS,
@@ -17,8 +16,10 @@ from numbersmith.provisioning.model import (
     IncomingNumber,
     check_settings,
 )
+from numbersmith.provisioning.supply import SYNTHETIC, Supplied, Supply
 from numbersmith.store import Database, DuplicateKey, Transaction
 from numbersmith.store import accounts as account_store
+from numbersmith.store import inventory as inventory_store
 from numbersmith.store import numbers as store
 from numbersmith.store.numbers import ListFilter
 
@@ -33,22 +34,23 @@ def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str,
 
 
 def _new_number(
-    project_id: str, space: numbering.AreaCodeSpace, e164: str, settings: Mapping[str, Any]
+    project_id: str, supplied: Supplied, settings: Mapping[str, Any]
 ) -> IncomingNumber:
     moment = now()
+    e164 = supplied.phone_number
     chosen = {**DEFAULT_SETTINGS, "friendly_name": numbering.friendly_name(e164), **settings}
     return IncomingNumber(
         id=0,  # assigned by the store
         sid=str(uuid.uuid4()),
         project_id=project_id,
         phone_number=e164,
-        country_code=space.region,
-        origin="signalwire",
+        country_code=supplied.country_code,
+        origin=supplied.origin,
         beta=True,  # numbers newly bought on SignalWire are marked beta
-        capability_voice=True,
-        capability_sms=True,
-        capability_mms=True,
-        capability_fax=True,
+        capability_voice=supplied.capability_voice,
+        capability_sms=supplied.capability_sms,
+        capability_mms=supplied.capability_mms,
+        capability_fax=supplied.capability_fax,
         date_created=moment,
         date_updated=moment,
         **chosen,
@@ -62,19 +64,22 @@ async def purchase(
     phone_number: str | None = None,
     area_code: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    supply: Supply = SYNTHETIC,
     rng: random.Random | None = None,
 ) -> IncomingNumber:
     """Buy ``phone_number`` exactly, or else a free number in ``area_code``."""
     checked = check_settings(settings or {})
     if phone_number is not None:
-        return await _purchase_exact(db, project_id, phone_number, checked)
+        return await _purchase_exact(db, project_id, phone_number, checked, supply)
     if area_code is not None:
-        return await _purchase_in_area_code(db, project_id, area_code, checked, rng or _random)
+        return await _purchase_in_area_code(
+            db, project_id, area_code, checked, supply, rng or _random
+        )
     raise errors.MissingNumberOrAreaCode()
 
 
 async def _purchase_exact(
-    db: Database, project_id: str, text: str, settings: Mapping[str, Any]
+    db: Database, project_id: str, text: str, settings: Mapping[str, Any], supply: Supply
 ) -> IncomingNumber:
     try:
         e164 = numbering.parse_e164(text)
@@ -84,10 +89,13 @@ async def _purchase_exact(
         raise errors.NumberUnavailable(text) from exc
     space = numbering.area_code_space(e164[2:5])
     assert space is not None  # parse_e164 only accepts numbers of a supplied area code
-    number = _new_number(project_id, space, e164, settings)
 
     def work(tx: Transaction) -> IncomingNumber:
         _check_applications(tx, project_id, settings)
+        supplied = supply.take(tx, space, e164)
+        if supplied is None:
+            raise errors.NumberUnavailable(e164)
+        number = _new_number(project_id, supplied, settings)
         store.insert(tx, number)
         return number
 
@@ -102,19 +110,21 @@ async def _purchase_in_area_code(
     project_id: str,
     area_code: str,
     settings: Mapping[str, Any],
+    supply: Supply,
     rng: random.Random,
 ) -> IncomingNumber:
     space = numbering.area_code_space(area_code.strip())
     if space is None:
         raise errors.InvalidAreaCode(area_code)
-    start = rng.randrange(space.size)
+    taken: list[str] = []
 
     def work(tx: Transaction) -> IncomingNumber:
         _check_applications(tx, project_id, settings)
-        e164 = first_free(space, start, lambda a, b, n: store.owned_between(tx, a, b, n))
-        if e164 is None:
+        supplied = supply.take_in(tx, space, rng)
+        if supplied is None:
             raise errors.AreaCodeExhausted(area_code)
-        number = _new_number(project_id, space, e164, settings)
+        taken.append(supplied.phone_number)
+        number = _new_number(project_id, supplied, settings)
         store.insert(tx, number)
         return number
 
@@ -122,9 +132,11 @@ async def _purchase_in_area_code(
         try:
             return await db.run(work, write=True)
         except DuplicateKey:
-            # Another buyer took our candidate between our scan and our insert (only possible on
-            # PostgreSQL). Scan again: that number now reads as owned, so each retry progresses.
-            continue
+            # Someone owns the number handed out: another buyer took it between our read and our
+            # insert (PostgreSQL), or it was bought before it was imported into the inventory.
+            # Record that it is owned, then try again: each retry rules out one more number.
+            conflicting = taken[-1]
+            await db.run(lambda tx: inventory_store.take(tx, conflicting), write=True)
 
 
 async def fetch(db: Database, project_id: str, sid: str) -> IncomingNumber:
@@ -156,8 +168,14 @@ async def update(
 
 async def release(db: Database, project_id: str, sid: str) -> None:
     """Give the number up: it disappears from the project and can be bought again."""
-    if not await db.run(lambda tx: store.delete(tx, project_id, sid), write=True):
-        raise errors.NumberNotFound(sid)
+
+    def work(tx: Transaction) -> None:
+        number = store.get(tx, project_id, sid)
+        if number is None or not store.delete(tx, project_id, sid):
+            raise errors.NumberNotFound(sid)
+        inventory_store.give_back(tx, number.phone_number)
+
+    await db.run(work, write=True)
 
 
 Known = TypeVar("Known")

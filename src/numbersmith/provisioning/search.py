@@ -18,10 +18,12 @@ import random
 
 import anyio.to_thread
 
-from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates
+from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria
 from numbersmith.provisioning import errors
+from numbersmith.provisioning.supply import SYNTHETIC, Supply
 from numbersmith.store import Database, Transaction
+from numbersmith.store import inventory as inventory_store
 from numbersmith.store import numbers as store
 
 _random = random.Random()
@@ -43,13 +45,20 @@ def check_area_code(area_code: str, *, toll_free: bool) -> str:
 
 
 async def available(
-    db: Database, criteria: Criteria, *, size: int, rng: random.Random | None = None
+    db: Database,
+    criteria: Criteria,
+    *,
+    size: int,
+    supply: Supply = SYNTHETIC,
+    rng: random.Random | None = None,
 ) -> list[Candidate]:
     """Up to ``size`` numbers nobody owns that satisfy ``criteria``, in random order.
 
     Fewer when few numbers match in the area codes drawn from (see candidates.draw), none when
     nothing matches: finding nothing is not an error.
     """
+    if supply.name == "inventory":
+        return await _available_in_inventory(db, criteria, size, rng or _random)
     # The first use of an area code validates its exchanges with libphonenumber (tenths of a
     # second), so checking and drawing run off the event loop.
     if criteria.area_code is not None:
@@ -76,3 +85,48 @@ async def available(
         if len(found) >= size or not owned:
             break  # a draw that found no owned number gave all the supply it could
     return found[:size]
+
+
+def _contains_pattern(contains: str | None) -> str | None:
+    """A LIKE pattern over E.164 text for a Contains pattern over the national number."""
+    if contains is None:
+        return None
+    like = contains.replace(keypad.WILDCARD, "_")
+    # A pattern as long as the national number matches all of it; a shorter one, anywhere in it.
+    return "+1" + like if len(contains) == keypad.NATIONAL_LENGTH else "+1%" + like + "%"
+
+
+async def _available_in_inventory(
+    db: Database, criteria: Criteria, size: int, rng: random.Random
+) -> list[Candidate]:
+    """Free inventory numbers matching ``criteria``, from a random point of the inventory."""
+    if criteria.area_code is not None:
+        check_area_code(criteria.area_code, toll_free=criteria.toll_free)
+    query = inventory_store.Search(
+        country=criteria.country,
+        toll_free=criteria.toll_free,
+        area_code=criteria.area_code.strip() if criteria.area_code else None,
+        pattern=_contains_pattern(criteria.contains),
+        region=criteria.region,
+        locality=criteria.locality,
+        capabilities=tuple(sorted(criteria.capabilities)),
+    )
+    pick = rng.randrange(inventory_store.PICK_RANGE)
+    found = await db.run(lambda tx: inventory_store.search(tx, query, limit=size, pick=pick))
+    return [
+        Candidate(
+            number.phone_number,
+            number.iso_country,
+            number.region,
+            number.locality,
+            number.rate_center,
+            number.lata,
+            (
+                bool(number.capability_voice),
+                bool(number.capability_sms),
+                bool(number.capability_mms),
+                bool(number.capability_fax),
+            ),
+        )
+        for number in found
+    ]

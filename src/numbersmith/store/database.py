@@ -70,10 +70,16 @@ class Transaction:
         """Run a write; return the number of rows it touched."""
         return self._cursor(statement, params).rowcount
 
-    def execute_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
+    def execute_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> int:
+        """Run a write once per row; return the number of rows it touched in all."""
         sql, fixed = self._database.compiled(statement)
         cursor = self._connection.cursor()
         cursor.executemany(sql, [{**fixed, **row} for row in rows] if fixed else rows)
+        return cursor.rowcount
+
+    @property
+    def dialect_name(self) -> str:
+        return self._database.engine.dialect.name
 
 
 class Database:

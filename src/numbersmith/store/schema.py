@@ -78,3 +78,43 @@ incoming_phone_numbers = sa.Table(
     sa.Column("date_updated", sa.BigInteger, nullable=False),
     sa.Index("ix_incoming_phone_numbers_project_id_id", "project_id", "id"),
 )
+
+inventory_numbers = sa.Table(
+    "inventory_numbers",
+    metadata,
+    # An operator's own numbers: in inventory supply, only these can be searched or bought.
+    sa.Column("phone_number", sa.String(16), primary_key=True),
+    sa.Column("area_code", sa.String(3), nullable=False),
+    # A random key: free numbers are handed out in its order from a random start, so buyers
+    # spread over the inventory and a pick is one index probe however full the inventory is.
+    sa.Column("pick", sa.Integer, nullable=False),
+    sa.Column("owned", sa.Boolean, nullable=False),
+    sa.Column("iso_country", sa.String(2), nullable=False),
+    sa.Column("origin", sa.String(16), nullable=False),
+    sa.Column("region", sa.String(8)),
+    sa.Column("locality", sa.String(64)),
+    sa.Column("rate_center", sa.String(64)),
+    sa.Column("lata", sa.String(8)),
+    sa.Column("capability_voice", sa.Boolean, nullable=False),
+    sa.Column("capability_sms", sa.Boolean, nullable=False),
+    sa.Column("capability_mms", sa.Boolean, nullable=False),
+    sa.Column("capability_fax", sa.Boolean, nullable=False),
+)
+
+#: The condition of every index and query on free inventory: partial indexes hold only free
+#: numbers, so they shrink as numbers are sold and a pick never wades through owned ones.
+INVENTORY_FREE = inventory_numbers.c.owned == sa.false()
+
+sa.Index(
+    "ix_inventory_free_by_area_code",
+    inventory_numbers.c.area_code,
+    inventory_numbers.c.pick,
+    sqlite_where=INVENTORY_FREE,
+    postgresql_where=INVENTORY_FREE,
+)
+sa.Index(
+    "ix_inventory_free",
+    inventory_numbers.c.pick,
+    sqlite_where=INVENTORY_FREE,
+    postgresql_where=INVENTORY_FREE,
+)

@@ -1,0 +1,98 @@
+"""Where numbers come from: the two sources of supply.
+
+- ``synthetic`` (the default): every suppliable number of every supplied area code, made on
+  demand. Nothing to load; ownership is the only state.
+- ``inventory``: only the numbers an operator imported, with what the operator knows of them.
+
+Both hand out numbers inside the caller's transaction; the unique index on owned numbers stays
+the last word on who owns what.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Protocol
+
+from numbersmith.numbering import AreaCodeSpace
+from numbersmith.provisioning.allocation import first_free
+from numbersmith.store import Transaction
+from numbersmith.store import inventory as inventory_store
+from numbersmith.store import numbers as number_store
+
+SUPPLIES = ("synthetic", "inventory")
+
+
+@dataclass(frozen=True, slots=True)
+class Supplied:
+    """A number handed out, and what is known of it."""
+
+    phone_number: str
+    country_code: str
+    origin: str
+    capability_voice: bool
+    capability_sms: bool
+    capability_mms: bool
+    capability_fax: bool
+
+
+class Supply(Protocol):
+    name: str
+
+    def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
+        """Hand out exactly ``e164`` (a number of ``space``), or None if it cannot be had."""
+
+    def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        """Hand out a free number of ``space``, or None if none is left."""
+
+
+def _synthetic(space: AreaCodeSpace, e164: str) -> Supplied:
+    return Supplied(e164, space.region, "signalwire", True, True, True, True)
+
+
+class SyntheticSupply:
+    name = "synthetic"
+
+    def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
+        return _synthetic(space, e164)  # owned already? the insert's unique index says so
+
+    def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        start = rng.randrange(space.size)
+        e164 = first_free(space, start, lambda a, b, n: number_store.owned_between(tx, a, b, n))
+        return _synthetic(space, e164) if e164 is not None else None
+
+
+def _from_inventory(found: inventory_store.InventoryNumber | None) -> Supplied | None:
+    if found is None:
+        return None
+    return Supplied(
+        found.phone_number,
+        found.iso_country,
+        found.origin,
+        bool(found.capability_voice),
+        bool(found.capability_sms),
+        bool(found.capability_mms),
+        bool(found.capability_fax),
+    )
+
+
+class InventorySupply:
+    name = "inventory"
+
+    def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
+        return _from_inventory(inventory_store.take(tx, e164))
+
+    def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        pick = rng.randrange(inventory_store.PICK_RANGE)
+        return _from_inventory(inventory_store.take_free(tx, space.area_code, pick))
+
+
+SYNTHETIC = SyntheticSupply()
+
+
+def supply_named(name: str) -> Supply:
+    if name == "inventory":
+        return InventorySupply()
+    if name == "synthetic":
+        return SyntheticSupply()
+    raise ValueError(f"unknown supply {name!r}: choose one of {', '.join(SUPPLIES)}")
