@@ -57,7 +57,7 @@ class Criteria:
     capabilities: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a search builds fifty, and frozen ones cost far more to build
 class Candidate:
     """A number that can be bought, and what is known of where it is."""
 

@@ -33,7 +33,7 @@ _DETAIL_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a search builds fifty, and frozen ones cost far more to build
 class InventoryNumber:
     """What the operator told us about one of their numbers."""
 

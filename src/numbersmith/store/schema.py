@@ -105,16 +105,19 @@ inventory_numbers = sa.Table(
 #: numbers, so they shrink as numbers are sold and a pick never wades through owned ones.
 INVENTORY_FREE = inventory_numbers.c.owned == sa.false()
 
+# phone_number rides along so that a Contains filter is checked in the index alone.
 sa.Index(
     "ix_inventory_free_by_area_code",
     inventory_numbers.c.area_code,
     inventory_numbers.c.pick,
+    inventory_numbers.c.phone_number,
     sqlite_where=INVENTORY_FREE,
     postgresql_where=INVENTORY_FREE,
 )
 sa.Index(
     "ix_inventory_free",
     inventory_numbers.c.pick,
+    inventory_numbers.c.phone_number,
     sqlite_where=INVENTORY_FREE,
     postgresql_where=INVENTORY_FREE,
 )

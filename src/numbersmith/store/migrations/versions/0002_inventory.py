@@ -33,10 +33,14 @@ def upgrade() -> None:
     )
     # Spelled as SQLAlchemy renders the queries' condition, so SQLite sees that they match.
     free = {"sqlite_where": sa.text("owned = 0"), "postgresql_where": sa.text("owned = false")}
+    # phone_number rides along so that a Contains filter is checked in the index alone.
     op.create_index(
-        "ix_inventory_free_by_area_code", "inventory_numbers", ["area_code", "pick"], **free
+        "ix_inventory_free_by_area_code",
+        "inventory_numbers",
+        ["area_code", "pick", "phone_number"],
+        **free,
     )
-    op.create_index("ix_inventory_free", "inventory_numbers", ["pick"], **free)
+    op.create_index("ix_inventory_free", "inventory_numbers", ["pick", "phone_number"], **free)
 
 
 def downgrade() -> None:
