@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.sql.base import Executable
 
 T = TypeVar("T")
+_POOL_SIZE = 16
 log = logging.getLogger("numbersmith")
 
 Row = tuple[Any, ...]
@@ -98,7 +99,10 @@ class Database:
             )
             sa.event.listen(self.engine, "connect", _configure_sqlite)
         else:
-            self.engine = sa.create_engine(self.url, pool_size=10, max_overflow=10)
+            self.engine = sa.create_engine(self.url, pool_size=_POOL_SIZE, max_overflow=0)
+        # As many threads as pooled connections: more would wait for a connection anyway, and
+        # overflow connections are opened and closed per unit of work.
+        self._threads = anyio.CapacityLimiter(_POOL_SIZE)
         self._integrity_error = self.engine.dialect.loaded_dbapi.IntegrityError
         self._compiled: dict[Executable, tuple[str, dict[str, Any]]] = {}
         self._sqlite_connection: Any = None
@@ -173,7 +177,9 @@ class Database:
         the work is committed.
         """
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
+            return await anyio.to_thread.run_sync(
+                lambda: self.run_sync(work, write=write), limiter=self._threads
+            )
         if write:
             return await self._run_in_batch(work)
         return self.run_sync(work)
