@@ -1,0 +1,209 @@
+"""Inventory supply under load: allocation when nearly full, and search throughput.
+
+1. Allocation: 100,000 numbers of one area code in inventory. The mean time of a purchase by
+   area code (sequential requests on one connection) with none owned, then with 99% owned, in
+   the same run. The bar: the second at most twice the first.
+2. Search: 1,000,000 numbers in inventory (thousand-blocks in ten area codes). Throughput of
+   ``Local?AreaCode=…`` and ``Local?Contains=…`` against the throughput of a fetch, measured
+   in the same run with wrk. The bars: at least 0.5× and 0.25× of fetch.
+
+    .venv/bin/python bench/inventory.py [--duration 10] [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run  # noqa: E402  (the wrk harness shared with bench/run.py)
+from run import API_TOKEN, AUTHORIZATION, PROJECT_ID, Scenario, log, servers  # noqa: E402
+
+from numbersmith.numbering import area_code_space  # noqa: E402
+from numbersmith.store import Database  # noqa: E402
+from numbersmith.store import inventory as inventory_store  # noqa: E402
+from numbersmith.store.schema import inventory_numbers  # noqa: E402
+
+AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "206")
+SEARCH = f"/api/laml/2010-04-01/Accounts/{PROJECT_ID}/AvailablePhoneNumbers/US/Local.json"
+PURCHASE = f"/api/laml/2010-04-01/Accounts/{PROJECT_ID}/IncomingPhoneNumbers.json"
+
+
+def inventory_row(e164: str) -> dict:
+    return {
+        "phone_number": e164,
+        "area_code": e164[2:5],
+        "pick": random.randrange(inventory_store.PICK_RANGE),
+        "owned": False,
+        "iso_country": "US",
+        "origin": "hosted",
+        "region": None,
+        "locality": None,
+        "rate_center": None,
+        "lata": None,
+        "capability_voice": True,
+        "capability_sms": True,
+        "capability_mms": True,
+        "capability_fax": True,
+    }
+
+
+def stock(database_url: str, numbers: list[str], batch: int = 20_000) -> None:
+    started = time.perf_counter()
+    db = Database(database_url)
+    try:
+        for low in range(0, len(numbers), batch):
+            rows = [inventory_row(number) for number in numbers[low : low + batch]]
+            db.run_sync(lambda tx, rows=rows: inventory_store.add(tx, rows), write=True)
+        if not db.is_sqlite:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE inventory_numbers")
+    finally:
+        db.dispose()
+    log(f"  stocked {len(numbers):,} numbers in {time.perf_counter() - started:.1f} s")
+
+
+def thousand_blocks(area_codes: tuple[str, ...], count: int) -> list[str]:
+    """``count`` numbers in whole thousand-blocks, spread over the area codes' exchanges."""
+    numbers: list[str] = []
+    blocks_each = -(-count // 1000 // len(area_codes))
+    for area_code in area_codes:
+        space = area_code_space(area_code)
+        assert space is not None
+        for block in range(blocks_each):
+            exchange = space.exchanges[block % len(space.exchanges)]
+            thousand = block // len(space.exchanges)
+            numbers += [f"+1{area_code}{exchange}{thousand}{line:03d}" for line in range(1000)]
+    return numbers[:count]
+
+
+def mark_owned(database_url: str, fraction: float) -> None:
+    """Mark a random ``fraction`` of the inventory owned, as purchases would have."""
+    db = Database(database_url)
+    try:
+        with db.engine.begin() as connection:
+            threshold = int(inventory_store.PICK_RANGE * fraction)
+            connection.execute(
+                inventory_numbers.update()
+                .where(inventory_numbers.c.pick < threshold)
+                .values(owned=True)
+            )
+            if not db.is_sqlite:
+                connection.exec_driver_sql("ANALYZE inventory_numbers")
+    finally:
+        db.dispose()
+
+
+def purchase(base_url: str) -> dict:
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    headers = {"Authorization": AUTHORIZATION, "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", PURCHASE, body="AreaCode=212", headers=headers)
+    body = json.loads(connection.getresponse().read())
+    connection.close()
+    return body
+
+
+def mean_purchase_ms(base_url: str, count: int) -> float:
+    """Mean time of ``count`` purchases by area code, one after another on one connection."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    headers = {"Authorization": AUTHORIZATION, "Content-Type": "application/x-www-form-urlencoded"}
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        connection.request("POST", PURCHASE, body="AreaCode=310", headers=headers)
+        response = connection.getresponse()
+        response.read()
+        times.append(time.perf_counter() - started)
+        if response.status != 201:
+            raise RuntimeError(f"purchase answered {response.status}")
+    connection.close()
+    return statistics.fmean(times) * 1000
+
+
+def allocation(backend: str, workdir: Path, purchases: int) -> tuple[float, float]:
+    with run.database(backend, workdir) as url:
+        with serving(url, workdir, backend) as server:
+            base_url = server.base_url
+            stock(url, thousand_blocks(("310",), 100_000))
+            mean_purchase_ms(base_url, 50)  # warm up
+            empty = mean_purchase_ms(base_url, purchases)
+            mark_owned(url, 0.99)
+            full = mean_purchase_ms(base_url, purchases)
+    log(f"  {backend}: purchase {empty:.2f} ms empty, {full:.2f} ms at 99% owned ({full / empty:.2f}x)")
+    return empty, full
+
+
+class serving:
+    """A numbersmith server in inventory supply on ``url``."""
+
+    def __init__(self, url: str, workdir: Path, backend: str) -> None:
+        self.url, self.log_path = url, workdir / f"inventory-{backend}-{uuid.uuid4().hex[:6]}.log"
+
+    def __enter__(self) -> servers.Server:
+        os.environ["NUMBERSMITH_SUPPLY"] = "inventory"
+        self.server = servers.start(
+            self.url, project_id=PROJECT_ID, api_token=API_TOKEN, log_path=self.log_path
+        )
+        return self.server
+
+    def __exit__(self, *exc: object) -> None:
+        servers.stop(self.server.process)
+
+
+def search(backend: str, workdir: Path, settings: run.Settings) -> list[tuple[str, float]]:
+    with run.database(backend, workdir) as url:
+        with serving(url, workdir, backend) as server:
+            stock(url, thousand_blocks(AREA_CODES, 1_000_000))
+            sid = purchase(server.base_url)["sid"]
+            scenarios = [
+                Scenario("fetch", "GET", f"{PURCHASE.removesuffix('.json')}/{sid}.json", 200),
+                Scenario("search AreaCode=310", "GET", f"{SEARCH}?AreaCode=310", 200),
+                Scenario("search Contains=*00", "GET", f"{SEARCH}?Contains=*00", 200),
+                Scenario("search AreaCode=415&Contains=9*9", "GET", f"{SEARCH}?AreaCode=415&Contains=9*9", 200),
+            ]
+            results = []
+            for scenario in scenarios:
+                row = run.measure(
+                    server.base_url, server.process.pid, scenario, backend, settings, workdir
+                )
+                results.append((scenario.name, row.load.requests_per_second if row.load else 0.0))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--purchases", type=int, default=300)
+    options = parser.parse_args()
+    settings = run.Settings(duration=options.duration, warmup=2, connections=32, threads=1)
+    lines = ["| backend | measure | value | bar |", "|---|---|---:|---|"]
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        for backend in options.backends.split(","):
+            empty, full = allocation(backend, workdir, options.purchases)
+            lines.append(f"| {backend} | purchase by area code, 99% owned ÷ none owned | {full / empty:.2f}× ({empty:.2f} → {full:.2f} ms) | ≤ 2× |")
+            results = dict(search(backend, workdir, settings))
+            fetch = results.pop("fetch")
+            lines.append(f"| {backend} | fetch | {fetch:,.0f} req/s | |")
+            for name, rps in results.items():
+                bar = "≥ 0.5×" if "Contains" not in name else "≥ 0.25×"
+                lines.append(f"| {backend} | {name}, 1,000,000 in inventory | {rps:,.0f} req/s = {rps / fetch:.2f}× fetch | {bar} |")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
