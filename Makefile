@@ -14,12 +14,12 @@ $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	touch $@
 
 # The two SDKs pin incompatible twilio versions, so each gets an environment of its own.
-$(TWILIO_VENV)/.installed: tests/conformance/twilio9/requirements.txt
+$(TWILIO_VENV)/.installed: tests/conformance/requirements-twilio9.txt
 	test -x $(TWILIO_VENV)/bin/python || $(PYTHON) -m venv $(TWILIO_VENV)
 	$(TWILIO_VENV)/bin/pip install $(PIP_FLAGS) -r $<
 	touch $@
 
-$(SIGNALWIRE_VENV)/.installed: tests/conformance/signalwire/requirements.txt
+$(SIGNALWIRE_VENV)/.installed: tests/conformance/requirements-signalwire.txt
 	test -x $(SIGNALWIRE_VENV)/bin/python || $(PYTHON) -m venv $(SIGNALWIRE_VENV)
 	$(SIGNALWIRE_VENV)/bin/pip install $(PIP_FLAGS) -r $<
 	touch $@
@@ -33,8 +33,8 @@ test-app: $(VENV)/.installed
 	$(VENV)/bin/pytest tests --ignore=tests/conformance
 
 test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV)/.installed
-	$(TWILIO_VENV)/bin/pytest tests/conformance/twilio9 -p no:cacheprovider
-	$(SIGNALWIRE_VENV)/bin/pytest tests/conformance/signalwire -p no:cacheprovider
+	$(TWILIO_VENV)/bin/pytest tests/conformance -p no:cacheprovider
+	$(SIGNALWIRE_VENV)/bin/pytest tests/conformance -p no:cacheprovider
 
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

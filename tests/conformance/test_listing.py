@@ -1,4 +1,4 @@
-"""Listing with signalwire 2.x: pages, limits, stream() and filters carried from page to page."""
+"""Listing numbers: pages, limits, stream() and filters carried from page to page."""
 
 from __future__ import annotations
 
@@ -91,7 +91,6 @@ def test_the_friendly_name_filter_is_exact(numbers, listed, label):
 
 
 def test_the_beta_filter(numbers, listed, label):
-    # This client sends Beta=True / Beta=False in the query string.
     beta = numbers.list(friendly_name=label, beta=True, page_size=PAGE_SIZE)
 
     assert sorted(sids(beta)) == sorted(listed)

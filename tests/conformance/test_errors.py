@@ -1,4 +1,7 @@
-"""Refusals reach signalwire 2.x users as TwilioRestException with the status and error code."""
+"""Refusals reach SDK users as TwilioRestException with the API's status and error code.
+
+(signalwire's REST client is twilio 6 underneath, and raises twilio's exceptions.)
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import json
 import uuid
 
 import pytest
-
-# signalwire's REST client is twilio 6 underneath, and raises twilio's exceptions.
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 

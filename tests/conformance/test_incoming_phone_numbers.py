@@ -1,4 +1,4 @@
-"""Buying, reading, changing and releasing numbers with signalwire 2.x, as its users write it."""
+"""Buying, reading, changing and releasing numbers, written as the SDKs' users write it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import re
 from datetime import datetime
 
 import pytest
-
-# signalwire's REST client is twilio 6 underneath, and raises twilio's exceptions.
 from twilio.base.exceptions import TwilioRestException
 
 EVERY_CAPABILITY = {"Voice": True, "SMS": True, "MMS": True, "Fax": True}
@@ -133,7 +131,6 @@ def test_update_through_the_instance(numbers):
 
 
 def test_caller_id_lookup_can_be_switched_on_and_off(numbers):
-    # This client sends booleans as Python spells them: VoiceCallerIdLookup=True / =False.
     bought = numbers.create(area_code="310")
     assert bought.voice_caller_id_lookup is False
 
@@ -147,7 +144,6 @@ def test_caller_id_lookup_can_be_switched_on_and_off(numbers):
 def test_release_removes_the_number(numbers):
     bought = numbers.create(area_code="310")
 
-    # This client reports success only for a 204.
     assert numbers(bought.sid).delete() is True
 
     with pytest.raises(TwilioRestException) as raised:

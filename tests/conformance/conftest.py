@@ -1,4 +1,8 @@
-"""A real numbersmith server on a fresh SQLite file, and a twilio 9 client pointed at it."""
+"""A real numbersmith server on a fresh SQLite file, and an SDK client pointed at it.
+
+The suite runs once per SDK, each in an environment of its own (signalwire 2.x pins twilio 6, so
+it cannot share one with twilio 9): the client is whichever SDK the environment holds.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+
+try:
+    from signalwire.rest import Client as SignalWireClient
+except ImportError:  # the twilio 9 environment
+    SignalWireClient = None
 from twilio.rest import Client
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from support import server  # noqa: E402
 
@@ -28,9 +37,14 @@ def numbersmith(tmp_path_factory: pytest.TempPathFactory):
 
 
 def connect(numbersmith: server.Server, api_token: str) -> Client:
-    # A non-empty environment stops the client reading TWILIO_* variables, some of which
-    # (TWILIO_EDGE, TWILIO_REGION) rewrite the host it talks to.
-    client = Client(numbersmith.project_id, api_token, environment={"_": "1"})
+    if SignalWireClient is not None:
+        client = SignalWireClient(
+            numbersmith.project_id, api_token, signalwire_space_url="example.signalwire.com"
+        )
+    else:
+        # A non-empty environment stops the client reading TWILIO_* variables, some of which
+        # (TWILIO_EDGE, TWILIO_REGION) rewrite the host it talks to.
+        client = Client(numbersmith.project_id, api_token, environment={"_": "1"})
     client.api.base_url = numbersmith.base_url
     return client
 
@@ -64,3 +78,10 @@ def unowned_number() -> str:
         if number not in _handed_out:
             _handed_out.add(number)
             return number
+
+
+def pytest_report_header() -> str:
+    from importlib.metadata import version
+
+    sdk = "signalwire" if SignalWireClient is not None else "twilio"
+    return f"SDK under test: {sdk} {version(sdk)}"
