@@ -16,9 +16,8 @@ import csv
 import functools
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 from numbersmith.numbering import (
     AreaCodeSpace,
@@ -31,6 +30,7 @@ from numbersmith.numbering import (
 from numbersmith.store import Database, Transaction
 from numbersmith.store import inventory as inventory_store
 from numbersmith.store import numbers as number_store
+from numbersmith.store.inventory import PICK_RANGE
 
 #: The columns of an import file. Only ``phone_number`` is required; the country is the number's.
 COLUMNS = (
@@ -52,9 +52,9 @@ DEFAULT_ORIGIN = "signalwire"
 MAX_LENGTHS: Mapping[str, int] = {"region": 8, "locality": 64, "rate_center": 64, "lata": 8}
 
 #: Rows per transaction. On SQLite each commit writes every page the batch touched to the log,
-#: and random picks touch most pages of the free-number indexes, so a million numbers took 30 s
-#: in batches of 20,000 and 22 s in batches of 50,000. A batch holds SQLite's write lock for
-#: about a second; a server on the same database stalls that long at worst (--batch-size).
+#: and random picks touch most pages of the free-number indexes: inserting a million numbers
+#: took 29 s in batches of 20,000 and 22 s in batches of 50,000. A batch holds SQLite's write
+#: lock for about a second; a server on the same database stalls that long at worst.
 BATCH_SIZE = 50_000
 
 #: The most numbers one range may cover: a hundred exchanges. One area code spans ten million
@@ -84,7 +84,7 @@ _PUNCTUATION = str.maketrans("", "", " -.()\t")
 #: Owned numbers read per query when looking for those of a batch.
 _OWNED_PAGE = 10_000
 
-Record = Mapping[str, "str | None"]
+Record = Mapping[str, str | None]
 #: Called after each batch with how far the work has got: the line reached in an import file,
 #: the count of numbers covered by a range or a removal.
 Progress = Callable[[int], None]
@@ -226,17 +226,38 @@ def spelled_e164(text: str) -> str | None:
 def phone_number_of(text: str) -> str:
     """The number ``text`` spells, in E.164 form, if it is one we supply.
 
-    The usual spelling is checked against its area code's space (a set lookup): libphonenumber
-    takes ~50 µs a number, most of a million-number import. Anything else, and anything the
-    space turns down, goes to libphonenumber for the exact reason. Raises InvalidNumber or
-    NumberNotSupplied.
+    The usual spellings are checked against their area code's space (set lookups):
+    libphonenumber takes ~50 µs a number, most of a million-number import. Anything else, and
+    anything the space turns down, goes to libphonenumber for the exact reason. Raises
+    InvalidNumber or NumberNotSupplied.
     """
+    if _supplied_e164(text):
+        return text
     e164 = spelled_e164(text)
-    if e164 is not None:
-        space = area_code_space(e164[2:5])
-        if space is not None and space.contains(e164):
-            return e164
+    if e164 is not None and _supplied_e164(e164):
+        return e164
     return parse_e164(e164 or text)
+
+
+#: The supplied exchanges of each area code ("+1NPA"), learnt as numbers come; empty when the
+#: area code is not supplied.
+_EXCHANGES: dict[str, frozenset[str]] = {}
+
+
+def _supplied_e164(text: str) -> bool:
+    """Whether ``text`` is exactly ``+1NPANXXXXXX`` and in the supply: the common case of an
+    import file, in a few dictionary and set lookups."""
+    exchanges = _EXCHANGES.get(text[:5])
+    if exchanges is None:
+        prefix = text[:5]
+        if not (
+            prefix[:2] == "+1" and len(prefix) == 5 and prefix.isascii() and prefix[2:].isdigit()
+        ):
+            return False
+        space = area_code_space(prefix[2:])
+        exchanges = _EXCHANGES[prefix] = frozenset(space.exchanges if space else ())
+    line = text[8:]
+    return len(text) == 12 and text[5:8] in exchanges and line.isascii() and line.isdigit()
 
 
 def details_of(record: Record) -> dict[str, Any]:
@@ -338,7 +359,7 @@ def csv_records(lines: Iterable[str]) -> tuple[Iterator[tuple[int, Record]], lis
     names = [name.strip().lower() for name in header]
     if "phone_number" not in names:
         raise InvalidFile(f"the header has no phone_number column (it has: {', '.join(header)})")
-    unknown = [name for name in names if name not in COLUMNS]
+    unknown = [name for name in names if name and name not in COLUMNS]
     return _records(reader, names), unknown
 
 
@@ -372,32 +393,31 @@ def import_rows(
     raises (a file that stops being readable, a lost database), the batches before stay
     imported, and importing again completes the work.
     """
-    rng = rng or random.Random()
+    random_fraction = (rng or random.Random()).random
     report = ImportReport()
     first_lines: dict[int, int] = {}  # national number → line it was first given on
     batch: list[dict[str, Any]] = []
     pending = 0  # records since the last batch was stored, good or not
     line = 0
-    with _BatchWriter(db, report, progress) as writer:
-        for line, record in rows:
-            pending += 1
-            try:
-                row = inventory_row(record)
-            except InvalidRecord as exc:
-                report.bad.append(BadRow(line, str(exc)))
+    for line, record in rows:
+        pending += 1
+        try:
+            row = inventory_row(record)
+        except InvalidRecord as exc:
+            report.bad.append(BadRow(line, str(exc)))
+        else:
+            e164 = row["phone_number"]
+            first_line = first_lines.setdefault(int(e164[2:]), line)
+            if first_line != line:
+                report.repeats.append(Repeat(line, e164, first_line))
             else:
-                e164 = row["phone_number"]
-                first_line = first_lines.setdefault(int(e164[2:]), line)
-                if first_line != line:
-                    report.repeats.append(Repeat(line, e164, first_line))
-                else:
-                    row["pick"] = _pick(rng)
-                    row["owned"] = False
-                    batch.append(row)
-            if pending >= batch_size:
-                writer.store(batch, line)
-                batch, pending = [], 0
-        writer.store(batch, line)
+                row["pick"] = int(random_fraction() * PICK_RANGE)  # as _pick, inline
+                row["owned"] = False
+                batch.append(row)
+        if pending >= batch_size:
+            _store(db, batch, report, progress, line)
+            batch, pending = [], 0
+    _store(db, batch, report, progress, line)
     return report
 
 
@@ -427,22 +447,21 @@ def add_range(
     rng = rng or random.Random()
     report = RangeReport()
     batch: list[dict[str, Any]] = []
-    with _BatchWriter(db, report, progress) as writer:
-        for exchange_low, exchange_high in _exchanges(low, high):
-            first_number = f"+1{exchange_low}"
-            if not space.contains(first_number):  # a space holds or lacks whole exchanges
-                _add_run(report.not_suppliable, first_number, f"+1{exchange_high}")
-                continue
-            template = with_number(checked, first_number, space)
-            for national in range(exchange_low, exchange_high + 1):
-                row = {**template, "phone_number": f"+1{national}"}
-                row["pick"] = _pick(rng)
-                row["owned"] = False
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    writer.store(batch, national - low + 1)
-                    batch = []
-        writer.store(batch, high - low + 1)
+    for exchange_low, exchange_high in _exchanges(low, high):
+        first_number = f"+1{exchange_low}"
+        if not space.contains(first_number):  # a space holds or lacks whole exchanges
+            _add_run(report.not_suppliable, first_number, f"+1{exchange_high}")
+            continue
+        template = with_number(checked, first_number, space)
+        for national in range(exchange_low, exchange_high + 1):
+            row = {**template, "phone_number": f"+1{national}"}
+            row["pick"] = _pick(rng)
+            row["owned"] = False
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _store(db, batch, report, progress, national - low + 1)
+                batch = []
+    _store(db, batch, report, progress, high - low + 1)
     return report
 
 
@@ -491,7 +510,7 @@ def remove(
 
 def _pick(rng: random.Random) -> int:
     # A third of randrange's cost, and as uniform as a pick needs.
-    return int(rng.random() * inventory_store.PICK_RANGE)
+    return int(rng.random() * PICK_RANGE)
 
 
 def _national(e164: str) -> int:
@@ -524,60 +543,21 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-class _BatchWriter:
-    """Stores batches in order, each in a transaction of its own, in a thread of its own: the
-    next batch is read and checked while this one is written. PostgreSQL writes in its own
-    process, and SQLite lets go of the interpreter while it writes, so the two overlap on a
-    second core. One batch at most is in flight.
-
-    Counts what each batch added into the report and tells ``progress`` how far the work has
-    got once the batch is committed. Leaving the block waits for the batch in flight, so an
-    error in the caller never leaves a batch half-written.
-    """
-
-    def __init__(
-        self, db: Database, report: ImportReport | RangeReport, progress: Progress | None
-    ) -> None:
-        self._db = db
-        self._report = report
-        self._progress = progress
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inventory-writer")
-        self._in_flight: Future[tuple[int, int]] | None = None
-        self._size = 0
-        self._done = 0
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        try:
-            self._wait()
-        finally:
-            self._thread.shutdown()
-
-    def store(self, rows: list[dict[str, Any]], done: int) -> None:
-        """Store ``rows``; ``done`` is how far the work has got once they are stored."""
-        self._wait()
-        if rows:
-            self._in_flight = self._thread.submit(_store_batch, self._db, rows)
-            self._size = len(rows)
-        self._done = done
-        if not rows:
-            self._report_progress()
-
-    def _wait(self) -> None:
-        if self._in_flight is None:
-            return
-        future, self._in_flight = self._in_flight, None
-        added, added_owned = future.result()
-        self._report.added += added
-        self._report.added_owned += added_owned
-        self._report.already_there += self._size - added
-        self._report_progress()
-
-    def _report_progress(self) -> None:
-        if self._progress is not None:
-            self._progress(self._done)
+def _store(
+    db: Database,
+    rows: list[dict[str, Any]],
+    report: ImportReport | RangeReport,
+    progress: Progress | None,
+    done: int,
+) -> None:
+    """Store a batch and count it in the report; ``done`` is how far the work has got then."""
+    if rows:
+        added, added_owned = _store_batch(db, rows)
+        report.added += added
+        report.added_owned += added_owned
+        report.already_there += len(rows) - added
+    if progress is not None:
+        progress(done)
 
 
 def _store_batch(db: Database, rows: list[dict[str, Any]]) -> tuple[int, int]:
