@@ -12,7 +12,6 @@ and runs the command twice: the import, then the same file again (every number s
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import os
 import random
@@ -21,13 +20,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import database  # noqa: E402  (a temporary SQLite file or PostgreSQL database)
 
 from numbersmith import numbering
 from numbersmith.provisioning import accounts
@@ -36,7 +37,6 @@ from numbersmith.provisioning.model import DEFAULT_SETTINGS
 from numbersmith.store import Database
 from numbersmith.store.migrations import upgrade
 from numbersmith.store.schema import incoming_phone_numbers, inventory_numbers
-from support.databases import postgres_database
 
 AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "416")
 BLOCK = 1_000
@@ -74,15 +74,6 @@ def write_csv(path: Path, firsts: list[str]) -> None:
             rate_center, lata = f"RC {first[2:8]}", f"{first[2:5]}0"
             base = int(first[2:])
             writer.writerows((f"+1{base + line}", rate_center, lata) for line in range(BLOCK))
-
-
-@contextlib.contextmanager
-def database(backend: str, workdir: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / 'inventory.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
 
 
 _BUY = incoming_phone_numbers.insert().values(
@@ -214,7 +205,7 @@ def main() -> int:
                 log(f"  {again:.1f} s: {summary}")
                 results.append((backend, first_run, first_cpu, again, again_cpu))
                 if backend == "sqlite":
-                    (workdir / "inventory.db").unlink()
+                    (workdir / "numbersmith.db").unlink()
 
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\n{options.rows:,} numbers, {os.cpu_count()} CPUs, target {TARGET_SECONDS:.0f} s\n")
