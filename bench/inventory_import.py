@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import database  # noqa: E402  (a temporary SQLite file or PostgreSQL database)
+from run import add_backends_option, chosen_backends, database  # noqa: E402  (a temporary SQLite file or PostgreSQL database)
 
 from numbersmith import numbering
 from numbersmith.provisioning import accounts
@@ -40,7 +40,6 @@ from numbersmith.store.schema import incoming_phone_numbers, inventory_numbers
 
 AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "416")
 BLOCK = 1_000
-BACKENDS = ("sqlite", "postgresql")
 NUMBERSMITH = ROOT / ".venv" / "bin" / "numbersmith"
 #: The bar an import of a million numbers must clear on this project's two-core machine.
 TARGET_SECONDS = 20.0
@@ -155,15 +154,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="a multiple of 1,000")
     parser.add_argument("--owned", type=int, default=1_000, help="numbers bought before (1,000)")
-    parser.add_argument(
-        "--backends",
-        default=",".join(BACKENDS),
-        help="comma-separated, from: " + ", ".join(BACKENDS),
-    )
+    add_backends_option(parser)
     options = parser.parse_args()
-    backends = [name.strip() for name in options.backends.split(",") if name.strip()]
-    if not backends or any(name not in BACKENDS for name in backends):
-        parser.error(f"--backends takes a comma-separated list of {', '.join(BACKENDS)}")
+    backends = chosen_backends(parser, options)
     if options.rows % BLOCK or options.rows <= 0:
         parser.error(f"--rows must be a positive multiple of {BLOCK:,}")
 

@@ -436,21 +436,30 @@ def revision() -> str:
     return described.stdout.strip() or "unknown"
 
 
+def add_backends_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backends",
+        default=",".join(BACKENDS),
+        help="comma-separated, from: " + ", ".join(BACKENDS),
+    )
+
+
+def chosen_backends(parser: argparse.ArgumentParser, options: argparse.Namespace) -> list[str]:
+    backends = [name.strip() for name in options.backends.split(",") if name.strip()]
+    if not backends or any(name not in BACKENDS for name in backends):
+        parser.error(f"--backends takes a comma-separated list of {', '.join(BACKENDS)}")
+    return backends
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up first (2)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
-    parser.add_argument(
-        "--backends",
-        default=",".join(BACKENDS),
-        help="comma-separated, from: " + ", ".join(BACKENDS),
-    )
+    add_backends_option(parser)
     options = parser.parse_args()
-    backends = [name.strip() for name in options.backends.split(",") if name.strip()]
-    if not backends or any(name not in BACKENDS for name in backends):
-        parser.error(f"--backends takes a comma-separated list of {', '.join(BACKENDS)}")
+    backends = chosen_backends(parser, options)
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed")
     settings = Settings(options.duration, options.warmup, options.connections, options.threads)
