@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ import run  # noqa: E402  (the wrk harness shared with bench/run.py)
 from run import API_TOKEN, AUTHORIZATION, PROJECT_ID, Scenario, log, servers  # noqa: E402
 
 from numbersmith.numbering import area_code_space  # noqa: E402
+from numbersmith.provisioning import inventory  # noqa: E402
 from numbersmith.store import Database  # noqa: E402
 from numbersmith.store import inventory as inventory_store  # noqa: E402
 from numbersmith.store.schema import inventory_numbers  # noqa: E402
@@ -39,32 +39,14 @@ SEARCH = f"/api/laml/2010-04-01/Accounts/{PROJECT_ID}/AvailablePhoneNumbers/US/L
 PURCHASE = f"/api/laml/2010-04-01/Accounts/{PROJECT_ID}/IncomingPhoneNumbers.json"
 
 
-def inventory_row(e164: str) -> dict:
-    return {
-        "phone_number": e164,
-        "area_code": e164[2:5],
-        "pick": random.randrange(inventory_store.PICK_RANGE),
-        "owned": False,
-        "iso_country": "US",
-        "origin": "hosted",
-        "region": None,
-        "locality": None,
-        "rate_center": None,
-        "lata": None,
-        "capability_voice": True,
-        "capability_sms": True,
-        "capability_mms": True,
-        "capability_fax": True,
-    }
-
-
-def stock(database_url: str, numbers: list[str], batch: int = 20_000) -> None:
+def stock(database_url: str, numbers: list[str]) -> None:
+    """Import the numbers, as ``numbersmith inventory import`` would."""
     started = time.perf_counter()
     db = Database(database_url)
     try:
-        for low in range(0, len(numbers), batch):
-            rows = [inventory_row(number) for number in numbers[low : low + batch]]
-            db.run_sync(lambda tx, rows=rows: inventory_store.add(tx, rows), write=True)
+        records = ((line, {"phone_number": number}) for line, number in enumerate(numbers, 2))
+        report = inventory.import_rows(db, records)
+        assert report.added == len(numbers), report
         if not db.is_sqlite:
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE inventory_numbers")

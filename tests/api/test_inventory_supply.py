@@ -1,7 +1,6 @@
 """Inventory supply: only the operator's numbers can be searched and bought."""
 
 import asyncio
-import random
 
 import httpx
 import pytest
@@ -11,31 +10,25 @@ from api.helpers import assert_error
 from numbersmith.api.app import create_app
 from numbersmith.config import Settings
 from numbersmith.provisioning import accounts
-from numbersmith.store import inventory
+from numbersmith.provisioning import inventory
 
 
 def stock(db, numbers, **details):
     """Put numbers in the inventory, as an import would."""
-    rows = [
-        {
-            "phone_number": number,
-            "area_code": number[2:5],
-            "pick": random.randrange(inventory.PICK_RANGE),
-            "owned": False,
-            "iso_country": "US",
-            "origin": details.get("origin", "hosted"),
-            "region": details.get("region", "CA"),
-            "locality": details.get("locality", "Los Angeles"),
-            "rate_center": details.get("rate_center", "LSAN DA 01"),
-            "lata": details.get("lata", "730"),
-            "capability_voice": True,
-            "capability_sms": details.get("sms", True),
-            "capability_mms": False,
-            "capability_fax": False,
-        }
-        for number in numbers
-    ]
-    db.run_sync(lambda tx: inventory.add(tx, rows), write=True)
+    record = {
+        "origin": details.get("origin", "hosted"),
+        "region": details.get("region", "CA"),
+        "locality": details.get("locality", "Los Angeles"),
+        "rate_center": details.get("rate_center", "LSAN DA 01"),
+        "lata": details.get("lata", "730"),
+        "sms": "true" if details.get("sms", True) else "false",
+        "mms": "false",
+        "fax": "false",
+    }
+    report = inventory.import_rows(
+        db, [(line, {**record, "phone_number": number}) for line, number in enumerate(numbers, 2)]
+    )
+    assert not report.bad
 
 
 @pytest.fixture
@@ -106,6 +99,23 @@ def test_search_shows_free_inventory_with_what_the_operator_knows(db, operator):
     for result in found:
         assert operator.post(operator.numbers_path, data={"PhoneNumber": result["phone_number"]}).status_code == 201
     assert operator.get(operator.search_path, params={"AreaCode": "310"}).json()["available_phone_numbers"] == []
+
+
+def test_search_keeps_to_the_country_and_kind_asked_for(db, operator):
+    local, toll_free, canadian = BLOCK[0], "+18002340199", "+14163380001"
+    stock(db, [local, toll_free, canadian])
+    accounts_path = operator.search_path.removesuffix("/US/Local.json")
+
+    def found(path, **params):
+        response = operator.get(f"{accounts_path}/{path}", params=params)
+        assert response.status_code == 200, response.text
+        return [n["phone_number"] for n in response.json()["available_phone_numbers"]]
+
+    assert found("US/Local.json") == [local]
+    assert found("US/TollFree.json") == [toll_free]
+    assert found("CA/Local.json") == [canadian]
+    assert found("CA/Local.json", Contains="338") == [canadian]
+    assert found("US/Local.json", AreaCode="416") == []
 
 
 @pytest.fixture

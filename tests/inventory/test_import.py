@@ -10,16 +10,23 @@ import sqlalchemy as sa
 from numbersmith.provisioning import inventory
 from numbersmith.provisioning.inventory import BadRow, Count, Repeat
 from numbersmith.store.inventory import PICK_RANGE
-from numbersmith.store.schema import inventory_numbers
+from numbersmith.store.schema import inventory_numbers, inventory_profiles
 
 
 def stored(db, phone_number):
-    """The inventory's row of a number, as a dict, or None."""
+    """What the inventory holds of a number, its profile's details included, or None."""
+    numbers, profiles = inventory_numbers, inventory_profiles
     with db.engine.connect() as connection:
         row = connection.execute(
-            sa.select(inventory_numbers).where(inventory_numbers.c.phone_number == phone_number)
+            sa.select(numbers, *(c for c in profiles.c if c.name != "id"))
+            .join_from(numbers, profiles, profiles.c.id == numbers.c.profile_id)
+            .where(numbers.c.phone_number == phone_number)
         ).first()
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    del found["profile_id"]
+    return found
 
 
 def stored_numbers(db):
@@ -62,6 +69,7 @@ def test_good_rows_are_imported_and_bad_ones_reported_by_line(db):
     assert first == {
         "phone_number": "+13103386745",
         "area_code": "310",
+        "toll_free": False,
         "owned": False,
         "iso_country": "US",
         "origin": "signalwire",
@@ -103,29 +111,56 @@ def test_importing_again_changes_nothing(db):
     assert {number: stored(db, number)["pick"] for number in stored_numbers(db)} == picks
 
 
+def failing_after(records, count):
+    """The records, until reading the one at ``count`` fails."""
+    for index, record in enumerate(records):
+        if index == count:
+            raise OSError("the disk went away")
+        yield record
+
+
+def free_indexes(db):
+    names = {index["name"] for index in sa.inspect(db.engine).get_indexes("inventory_numbers")}
+    return sorted(name for name in names if name.startswith("ix_inventory_free"))
+
+
 def test_an_interrupted_import_keeps_whole_batches_and_importing_again_completes_it(db):
+    inventory.import_rows(db, lines({"phone_number": "+12123861234"}))
     records = lines(*({"phone_number": f"+1310338{line:04d}"} for line in range(10)))
 
-    def failing_after(count):
-        for index, record in enumerate(records):
-            if index == count:
-                raise OSError("the disk went away")
-            yield record
-
     with pytest.raises(OSError):
-        inventory.import_rows(db, failing_after(7), batch_size=3)
-    assert stored_numbers(db) == {f"+1310338{line:04d}" for line in range(6)}
+        inventory.import_rows(db, failing_after(records, 7), batch_size=3)
+    assert stored_numbers(db) == {f"+1310338{line:04d}" for line in range(6)} | {"+12123861234"}
     report = inventory.import_rows(db, records, batch_size=3)
     assert (report.added, report.already_there) == (4, 6)
-    assert len(stored_numbers(db)) == 10
+    assert len(stored_numbers(db)) == 11
 
 
-def test_a_number_a_project_owns_is_imported_as_owned(db, account, monkeypatch):
+def test_an_interrupted_first_load_keeps_nothing_on_postgresql(db):
+    """A load into an empty PostgreSQL inventory is one transaction; SQLite keeps its batches."""
+    records = lines(*({"phone_number": f"+1310338{line:04d}"} for line in range(10)))
+
+    with pytest.raises(OSError):
+        inventory.import_rows(db, failing_after(records, 7), batch_size=3)
+    kept = {f"+1310338{line:04d}" for line in range(6)} if db.is_sqlite else set()
+    assert stored_numbers(db) == kept
+    assert free_indexes(db) == ["ix_inventory_free", "ix_inventory_free_by_area_code"]
+    report = inventory.import_rows(db, records, batch_size=3)
+    assert (report.added, report.already_there) == (10 - len(kept), len(kept))
+
+
+def test_a_first_load_leaves_the_free_number_indexes_in_place(db):
+    report = inventory.import_rows(
+        db, lines(*({"phone_number": f"+1310338{line:04d}"} for line in range(10))), batch_size=4
+    )
+    assert report.added == 10
+    assert free_indexes(db) == ["ix_inventory_free", "ix_inventory_free_by_area_code"]
+
+
+def test_a_number_a_project_owns_is_imported_as_owned(db, account):
     buy(account, "+13103386747")
     buy(account, "+13103386749")
     buy(account, "+13103386800")  # not in the file
-    # Few owned numbers per read, so that finding them takes several.
-    monkeypatch.setattr(inventory, "_OWNED_PAGE", 2)
     report = inventory.import_rows(
         db, lines(*({"phone_number": f"+1310338{line:04d}"} for line in range(6740, 6760)))
     )

@@ -42,16 +42,16 @@ def test_every_number_drawn_satisfies_the_criteria_and_can_be_bought(criteria):
         assert_buyable(candidate)
         space = numbering.area_code_space(candidate.phone_number[2:5])
         assert space.toll_free is criteria.toll_free
-        assert candidate.iso_country == criteria.country
+        assert candidate.details.iso_country == criteria.country
         if criteria.area_code:
             assert candidate.phone_number.startswith("+1" + criteria.area_code)
         if criteria.contains:
             assert keypad.matches(criteria.contains, national(candidate.phone_number))
         place = geography.place_of(candidate.phone_number)
         if criteria.toll_free:
-            assert (candidate.region, candidate.locality) == (None, None)
+            assert (candidate.details.region, candidate.details.locality) == (None, None)
         else:
-            assert (candidate.region, candidate.locality) == (place.region, place.locality)
+            assert (candidate.details.region, candidate.details.locality) == (place.region, place.locality)
         if criteria.region:
             assert place.within(criteria.region, criteria.locality)
 

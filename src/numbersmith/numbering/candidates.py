@@ -57,18 +57,34 @@ class Criteria:
     capabilities: frozenset[str] = frozenset()
 
 
-@dataclass(slots=True)  # not frozen: a search builds fifty, and frozen ones cost far more to build
-class Candidate:
-    """A number that can be bought, and what is known of where it is."""
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What is known of a number besides the number itself: where it is and what it can do.
 
-    phone_number: str
+    Many numbers share one (an exchange's place, an imported block's details), and one object
+    serves them all, so what is made of it can be remembered per object.
+    """
+
     iso_country: str
-    region: str | None
-    locality: str | None
+    region: str | None = None
+    locality: str | None = None
     rate_center: str | None = None
     lata: str | None = None
     #: Voice, SMS, MMS, fax: synthetic numbers have them all; an inventory says per number.
     capabilities: tuple[bool, bool, bool, bool] = (True, True, True, True)
+
+
+@dataclass(slots=True)  # not frozen: a search builds fifty, and frozen ones cost far more to build
+class Candidate:
+    """A number that can be bought, and what is known of it."""
+
+    phone_number: str
+    details: Details
+
+
+@functools.lru_cache(maxsize=4096)
+def _synthetic_details(iso_country: str, region: str | None, locality: str | None) -> Details:
+    return Details(iso_country, region, locality)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +172,11 @@ def _candidate(criteria: Criteria, slot: _Slot, e164: str) -> Candidate | None:
         return None
     if slot.space.toll_free:
         # Toll-free numbers serve the whole NANP, so they are offered in each country searched.
-        return Candidate(e164, criteria.country, None, None)
+        return Candidate(e164, _synthetic_details(criteria.country, None, None))
     place = geography.place_of(e164)
     if criteria.region is not None and not place.within(criteria.region, criteria.locality):
         return None
-    return Candidate(e164, slot.space.region, place.region, place.locality)
+    return Candidate(e164, _synthetic_details(slot.space.region, place.region, place.locality))
 
 
 def draw(

@@ -2,9 +2,10 @@
 
 In inventory supply only these numbers can be searched and bought. An import is a stream of
 records (the rows of a CSV file) checked one by one: bad records are reported with their line
-and the rest are stored in batches, each batch one transaction. Numbers already in the inventory
-are left as they are, so running an import again (after a crash, or with a file that grew)
-completes it without doubling anything.
+and the rest are stored in batches, each batch one transaction (on PostgreSQL, a first load into
+an empty inventory is one transaction as a whole; see _Loader). Numbers already in the
+inventory are left as they are, so running an import again (after a crash, or with a file that
+grew) completes it without doubling anything.
 
 A number a project already owns (bought before it was imported) is imported as owned, so it is
 never offered again.
@@ -15,11 +16,15 @@ from __future__ import annotations
 import csv
 import functools
 import random
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from numbersmith.numbering import (
+    TOLL_FREE_AREA_CODES,
     AreaCodeSpace,
     InvalidNumber,
     NumberNotSupplied,
@@ -29,8 +34,7 @@ from numbersmith.numbering import (
 )
 from numbersmith.store import Database, Transaction
 from numbersmith.store import inventory as inventory_store
-from numbersmith.store import numbers as number_store
-from numbersmith.store.inventory import PICK_RANGE
+from numbersmith.store.inventory import PICK_RANGE, PROFILE_COLUMNS, Profile
 
 #: The columns of an import file. Only ``phone_number`` is required; the country is the number's.
 COLUMNS = (
@@ -80,9 +84,6 @@ _BOOLEANS = {
     "no": False,
 }
 _PUNCTUATION = str.maketrans("", "", " -.()\t")
-
-#: Owned numbers read per query when looking for those of a batch.
-_OWNED_PAGE = 10_000
 
 Record = Mapping[str, str | None]
 #: Called after each batch with how far the work has got: the line reached in an import file,
@@ -266,7 +267,7 @@ def details_of(record: Record) -> dict[str, Any]:
     Empty or missing text columns are unknown (None); capabilities default to true, the origin
     to signalwire. Raises InvalidRecord.
     """
-    return dict(_details(tuple(map(record.get, _DETAIL_COLUMNS))))
+    return dict(_details(detail_values(record)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -325,6 +326,20 @@ def inventory_row(record: Record) -> dict[str, Any]:
 
     Raises InvalidRecord with the reason, for the operator.
     """
+    e164 = record_number(record)
+    row = dict(_exchange_row(detail_values(record), e164[:8]))
+    row["phone_number"] = e164
+    return row
+
+
+def detail_values(record: Record) -> tuple[str | None, ...]:
+    """The text of a record's columns other than ``phone_number``, in COLUMNS order."""
+    return tuple(map(record.get, _DETAIL_COLUMNS))
+
+
+def record_number(record: Record) -> str:
+    """The number a record of an import file gives, in E.164 form; the record's shape is
+    checked too. Raises InvalidRecord with the reason, for the operator."""
     text = record.get("phone_number") or ""
     try:
         e164 = phone_number_of(text)
@@ -339,9 +354,7 @@ def inventory_row(record: Record) -> dict[str, Any]:
         raise InvalidRecord(f"{text.strip()!r} is not a valid phone number") from None
     if record.get(_SURPLUS):
         raise InvalidRecord("more fields than the header has columns")
-    row = dict(_exchange_row(tuple(map(record.get, _DETAIL_COLUMNS)), e164[:8]))
-    row["phone_number"] = e164
-    return row
+    return e164
 
 
 def csv_records(lines: Iterable[str]) -> tuple[Iterator[tuple[int, Record]], list[str]]:
@@ -393,31 +406,29 @@ def import_rows(
     raises (a file that stops being readable, a lost database), the batches before stay
     imported, and importing again completes the work.
     """
-    random_fraction = (rng or random.Random()).random
     report = ImportReport()
-    first_lines: dict[int, int] = {}  # national number → line it was first given on
-    batch: list[dict[str, Any]] = []
+    first_lines: dict[str, int] = {}  # number → line it was first given on
     pending = 0  # records since the last batch was stored, good or not
     line = 0
-    for line, record in rows:
-        pending += 1
-        try:
-            row = inventory_row(record)
-        except InvalidRecord as exc:
-            report.bad.append(BadRow(line, str(exc)))
-        else:
-            e164 = row["phone_number"]
-            first_line = first_lines.setdefault(int(e164[2:]), line)
-            if first_line != line:
-                report.repeats.append(Repeat(line, e164, first_line))
+    with _Loader(db, report, progress, rng) as loader:
+        for line, record in rows:
+            pending += 1
+            try:
+                e164 = record_number(record)
+                values = detail_values(record)
+                profile = loader.profile_of((values, e164[:8]), _exchange_row, values, e164[:8])
+            except InvalidRecord as exc:
+                report.bad.append(BadRow(line, str(exc)))
             else:
-                row["pick"] = int(random_fraction() * PICK_RANGE)  # as _pick, inline
-                row["owned"] = False
-                batch.append(row)
-        if pending >= batch_size:
-            _store(db, batch, report, progress, line)
-            batch, pending = [], 0
-    _store(db, batch, report, progress, line)
+                first_line = first_lines.setdefault(e164, line)
+                if first_line != line:
+                    report.repeats.append(Repeat(line, e164, first_line))
+                else:
+                    loader.add(e164, profile)
+            if pending >= batch_size:
+                loader.store(line)
+                pending = 0
+        loader.store(line)
     return report
 
 
@@ -444,24 +455,19 @@ def add_range(
         raise InvalidRange(f"area code {numbers.area_code} is not one we supply")
     low, high = numbers.low, numbers.high
     checked = details_of(details or {})
-    rng = rng or random.Random()
     report = RangeReport()
-    batch: list[dict[str, Any]] = []
-    for exchange_low, exchange_high in _exchanges(low, high):
-        first_number = f"+1{exchange_low}"
-        if not space.contains(first_number):  # a space holds or lacks whole exchanges
-            _add_run(report.not_suppliable, first_number, f"+1{exchange_high}")
-            continue
-        template = with_number(checked, first_number, space)
-        for national in range(exchange_low, exchange_high + 1):
-            row = {**template, "phone_number": f"+1{national}"}
-            row["pick"] = _pick(rng)
-            row["owned"] = False
-            batch.append(row)
-            if len(batch) >= batch_size:
-                _store(db, batch, report, progress, national - low + 1)
-                batch = []
-    _store(db, batch, report, progress, high - low + 1)
+    with _Loader(db, report, progress, rng) as loader:
+        for exchange_low, exchange_high in _exchanges(low, high):
+            first_number = f"+1{exchange_low}"
+            if not space.contains(first_number):  # a space holds or lacks whole exchanges
+                _add_run(report.not_suppliable, first_number, f"+1{exchange_high}")
+                continue
+            profile = loader.profile_of(first_number, with_number, checked, first_number, space)
+            for national in range(exchange_low, exchange_high + 1):
+                loader.add(f"+1{national}", profile)
+                if len(loader) >= batch_size:
+                    loader.store(national - low + 1)
+        loader.store(high - low + 1)
     return report
 
 
@@ -508,11 +514,6 @@ def remove(
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random) -> int:
-    # A third of randrange's cost, and as uniform as a pick needs.
-    return int(rng.random() * PICK_RANGE)
-
-
 def _national(e164: str) -> int:
     return int(e164[2:])
 
@@ -543,54 +544,121 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _store(
-    db: Database,
-    rows: list[dict[str, Any]],
-    report: ImportReport | RangeReport,
-    progress: Progress | None,
-    done: int,
-) -> None:
-    """Store a batch and count it in the report; ``done`` is how far the work has got then."""
-    if rows:
-        added, added_owned = _store_batch(db, rows)
-        report.added += added
-        report.added_owned += added_owned
-        report.already_there += len(rows) - added
-    if progress is not None:
-        progress(done)
+class _Loader:
+    """Numbers on their way into the inventory, stored a batch at a time (each batch one
+    transaction) and counted into a report. Use it as a context manager.
 
+    Numbers that share their details (an exchange's, from one line of details) share a
+    profile, so a number costs the same few values to store however much the operator told us.
 
-def _store_batch(db: Database, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    """Store rows in one transaction, numbers a project owns as owned; returns how many were
-    added and how many of those as owned."""
-    numbers = sorted(row["phone_number"] for row in rows)
-
-    def work(tx: Transaction) -> tuple[int, int]:
-        owned = _owned_among(tx, numbers)
-        if not owned:
-            return inventory_store.add(tx, rows), 0
-        for row in rows:
-            row["owned"] = row["phone_number"] in owned
-        added_owned = inventory_store.add(tx, [row for row in rows if row["owned"]])
-        added_free = inventory_store.add(tx, [row for row in rows if not row["owned"]])
-        return added_owned + added_free, added_owned
-
-    return db.run_sync(work, write=True)
-
-
-def _owned_among(tx: Transaction, numbers: Sequence[str]) -> set[str]:
-    """Those of ``numbers`` (ascending) that a project owns.
-
-    Reads the owned numbers between the first and the last: one query for a batch from a sorted
-    file, where the span is narrow; more, and more rows, for a batch spread over many area codes
-    where projects own many numbers.
+    A batch is stored in a thread of its own while the next one is read: the database (SQLite
+    in C, or the PostgreSQL server) works on one core while Python checks rows on the other.
+    A load into an empty PostgreSQL inventory is one transaction instead, which builds the
+    free-number indexes at the end (see begin_fresh_load): all of it lands, or none of it.
     """
-    wanted = set(numbers)
-    found: set[str] = set()
-    low, high = numbers[0], numbers[-1]
-    while True:
-        page = number_store.owned_between(tx, low, high, _OWNED_PAGE)
-        found.update(number for number in page if number in wanted)
-        if len(page) < _OWNED_PAGE:
-            return found
-        low = page[-1]  # read again, harmlessly: the next page starts with it
+
+    def __init__(
+        self,
+        db: Database,
+        report: ImportReport | RangeReport,
+        progress: Progress | None,
+        rng: random.Random | None,
+    ) -> None:
+        self._db = db
+        self._report = report
+        self._progress = progress
+        self._random = (rng or random.Random()).random
+        self._profile_keys: dict[Any, int] = {}  # the caller's key → our index of the profile
+        self._profiles: list[Profile] = []  # by our index
+        #: What the area code says of the numbers of each profile, by our index: their country,
+        #: and whether they are toll-free.
+        self._kinds: list[tuple[str, bool]] = []
+        self._stored_ids: dict[int, int] = {}  # our index → the stored profile's id
+        self._numbers: list[tuple[str, str, str, bool, int, int]] = []
+        self._storer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inventory-load")
+        self._storing: Future[tuple[int, int, int, int]] | None = None
+        self._fresh_load = ExitStack()
+        self._fresh_tx: Transaction | None = None
+
+    def __enter__(self) -> _Loader:
+        tx = self._fresh_load.enter_context(self._db.transaction(write=True))
+        if inventory_store.begin_fresh_load(tx):
+            self._fresh_tx = tx
+        else:
+            self._fresh_load.close()
+        return self
+
+    def __exit__(self, *failure: Any) -> None:
+        try:
+            self._collect()
+            if self._fresh_tx is not None and failure[0] is None:
+                inventory_store.end_fresh_load(self._fresh_tx)
+        except BaseException:
+            if failure[0] is None:
+                failure = sys.exc_info()
+            raise
+        finally:
+            self._storer.shutdown()
+            self._fresh_load.__exit__(*failure)  # commits, or rolls back on failure
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def profile_of(
+        self, key: Any, row_of: Callable[..., Mapping[str, Any]], *arguments: Any
+    ) -> int:
+        """Our index of the profile ``key`` names; ``row_of(*arguments)`` gives a stored row
+        with its values the first time. Raises what ``row_of`` raises."""
+        profile = self._profile_keys.get(key)
+        if profile is None:
+            row = row_of(*arguments)
+            profile = self._profile_keys[key] = len(self._profiles)
+            self._profiles.append(Profile(**{name: row[name] for name in PROFILE_COLUMNS}))
+            self._kinds.append((row["iso_country"], row["area_code"] in TOLL_FREE_AREA_CODES))
+        return profile
+
+    def add(self, phone_number: str, profile: int) -> None:
+        # A random pick key each: int(random() * n) costs a third of randrange and is as
+        # uniform as a pick needs.
+        pick = int(self._random() * PICK_RANGE)
+        country, toll_free = self._kinds[profile]
+        self._numbers.append((phone_number, phone_number[2:5], country, toll_free, pick, profile))
+
+    def store(self, done: int) -> None:
+        """Send the numbers added since the last call to be stored; ``done`` is how far the work
+        has got with them. Waits for the batch before, so one batch at most is in flight."""
+        numbers, self._numbers = self._numbers, []
+        self._collect()
+        self._storing = self._storer.submit(self._store, numbers, done)
+
+    def _store(
+        self, numbers: list[tuple[str, str, str, bool, int, int]], done: int
+    ) -> tuple[int, int, int, int]:
+        fresh_tx = self._fresh_tx
+
+        def work(tx: Transaction) -> tuple[int, int]:
+            if not numbers:
+                return 0, 0
+            stored_ids = self._stored_ids
+            for profile in {profile for *_, profile in numbers} - stored_ids.keys():
+                stored_ids[profile] = inventory_store.profile_id(tx, self._profiles[profile])
+            rows = [(*number, stored_ids[profile]) for *number, profile in numbers]
+            # A fresh load holds each number once: the import drops repeats, a range has none.
+            return inventory_store.add(tx, rows, fresh=tx is fresh_tx)
+
+        added, added_owned = (
+            work(fresh_tx) if fresh_tx is not None else self._db.run_sync(work, write=True)
+        )
+        return added, added_owned, len(numbers), done
+
+    def _collect(self) -> None:
+        """Wait for the batch in flight, if any, and count it."""
+        storing, self._storing = self._storing, None
+        if storing is None:
+            return
+        added, added_owned, stored, done = storing.result()
+        self._report.added += added
+        self._report.added_owned += added_owned
+        self._report.already_there += stored - added
+        if self._progress is not None:
+            self._progress(done)

@@ -19,9 +19,9 @@ import random
 import anyio.to_thread
 
 from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates, keypad
-from numbersmith.numbering.candidates import Candidate, Criteria
+from numbersmith.numbering.candidates import Candidate, Criteria, Details
 from numbersmith.provisioning import errors
-from numbersmith.provisioning.supply import SYNTHETIC, Supply
+from numbersmith.provisioning.supply import SYNTHETIC, InventorySupply, Supply
 from numbersmith.store import Database, Transaction
 from numbersmith.store import inventory as inventory_store
 from numbersmith.store import numbers as store
@@ -57,8 +57,8 @@ async def available(
     Fewer when few numbers match in the area codes drawn from (see candidates.draw), none when
     nothing matches: finding nothing is not an error.
     """
-    if supply.name == "inventory":
-        return await _available_in_inventory(db, criteria, size, rng or _random)
+    if isinstance(supply, InventorySupply):
+        return await _available_in_inventory(db, criteria, size, supply, rng or _random)
     # The first use of an area code validates its exchanges with libphonenumber (tenths of a
     # second), so checking and drawing run off the event loop.
     if criteria.area_code is not None:
@@ -97,36 +97,51 @@ def _contains_pattern(contains: str | None) -> str | None:
 
 
 async def _available_in_inventory(
-    db: Database, criteria: Criteria, size: int, rng: random.Random
+    db: Database, criteria: Criteria, size: int, supply: InventorySupply, rng: random.Random
 ) -> list[Candidate]:
     """Free inventory numbers matching ``criteria``, from a random point of the inventory."""
+    area_code = None
     if criteria.area_code is not None:
-        check_area_code(criteria.area_code, toll_free=criteria.toll_free)
+        area_code = check_area_code(criteria.area_code, toll_free=criteria.toll_free)
+        space = area_code_space(area_code)
+        if space is None or space.region != criteria.country:
+            return []  # an area code of the other country: its numbers are that country's
     query = inventory_store.Search(
         country=criteria.country,
         toll_free=criteria.toll_free,
-        area_code=criteria.area_code.strip() if criteria.area_code else None,
+        area_code=area_code,
         pattern=_contains_pattern(criteria.contains),
         region=criteria.region,
         locality=criteria.locality,
         capabilities=tuple(sorted(criteria.capabilities)),
     )
     pick = rng.randrange(inventory_store.PICK_RANGE)
-    found = await db.run(lambda tx: inventory_store.search(tx, query, limit=size, pick=pick))
-    return [
-        Candidate(
-            number.phone_number,
-            number.iso_country,
-            number.region,
-            number.locality,
-            number.rate_center,
-            number.lata,
-            (
-                bool(number.capability_voice),
-                bool(number.capability_sms),
-                bool(number.capability_mms),
-                bool(number.capability_fax),
-            ),
-        )
-        for number in found
-    ]
+    known = supply.details
+
+    # Every result is of the country searched: its area code's, or the one the search named.
+    country = criteria.country
+
+    def work(tx: Transaction) -> list[tuple[str, int]]:
+        found = inventory_store.search(tx, query, limit=size, pick=pick)
+        unknown = {profile for _, profile in found if (profile, country) not in known}
+        for profile_id, profile in inventory_store.profiles(tx, unknown).items():
+            known[profile_id, country] = _details(country, profile)
+        return found
+
+    return [Candidate(number, known[profile, country]) for number, profile in await db.run(work)]
+
+
+def _details(country: str, profile: inventory_store.Profile) -> Details:
+    return Details(
+        country,
+        profile.region,
+        profile.locality,
+        profile.rate_center,
+        profile.lata,
+        (
+            profile.capability_voice,
+            profile.capability_sms,
+            profile.capability_mms,
+            profile.capability_fax,
+        ),
+    )

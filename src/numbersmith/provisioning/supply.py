@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from numbersmith.numbering import AreaCodeSpace
+from numbersmith.numbering.candidates import Details
 from numbersmith.provisioning.allocation import first_free
 from numbersmith.store import Transaction
 from numbersmith.store import inventory as inventory_store
@@ -65,19 +66,25 @@ class SyntheticSupply:
 def _from_inventory(found: inventory_store.InventoryNumber | None) -> Supplied | None:
     if found is None:
         return None
+    profile = found.profile
     return Supplied(
         found.phone_number,
         found.iso_country,
-        found.origin,
-        bool(found.capability_voice),
-        bool(found.capability_sms),
-        bool(found.capability_mms),
-        bool(found.capability_fax),
+        profile.origin,
+        profile.capability_voice,
+        profile.capability_sms,
+        profile.capability_mms,
+        profile.capability_fax,
     )
 
 
 class InventorySupply:
     name = "inventory"
+
+    def __init__(self) -> None:
+        #: Details shown for the numbers of each profile (and country) read so far: profiles
+        #: never change.
+        self.details: dict[tuple[int, str], Details] = {}
 
     def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
         return _from_inventory(inventory_store.take(tx, e164))

@@ -78,9 +78,29 @@ class Transaction:
         cursor.executemany(sql, [{**fixed, **row} for row in rows] if fixed else rows)
         return cursor.rowcount
 
+    def load(self, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows, values in the table's column order, by the backend's fastest path.
+
+        PostgreSQL copies them (COPY is several times faster than even batched INSERTs); SQLite
+        binds them by position, which costs half what binding a dict by name does.
+        """
+        if not rows:
+            return
+        sql = self._database.load_statement(table)
+        if self.is_postgresql:
+            with self._connection.cursor().copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            self._connection.cursor().executemany(sql, rows)
+
     @property
     def dialect_name(self) -> str:
         return self._database.engine.dialect.name
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.dialect_name == "postgresql"
 
 
 class Database:
@@ -125,15 +145,25 @@ class Database:
             return self._compiled[statement]
         except KeyError:
             compiled = statement.compile(dialect=self.engine.dialect)
-            fixed = {name: value for name, value in compiled.params.items() if value is not None}
+            params = compiled.params or {}  # None for DDL
+            fixed = {name: value for name, value in params.items() if value is not None}
             self._compiled[statement] = (str(compiled), fixed)
             return self._compiled[statement]
+
+    def load_statement(self, table: sa.Table) -> str:
+        """The SQL that Transaction.load runs for ``table``: a COPY, or a positional INSERT."""
+        preparer = self.engine.dialect.identifier_preparer
+        name = preparer.format_table(table)
+        columns = ", ".join(preparer.format_column(column) for column in table.columns)
+        if self.engine.dialect.name == "postgresql":
+            return f"COPY {name} ({columns}) FROM STDIN"
+        return f"INSERT INTO {name} ({columns}) VALUES ({', '.join('?' * len(table.columns))})"
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
         if self.is_sqlite:
             # One connection for the process: units of work run one at a time on the event loop,
-            # and the CLI is single-threaded.
+            # and the CLI's threads take turns under the lock.
             with self._lock:
                 if self._sqlite_connection is None:
                     # Hold the pool's proxy: dropping it would hand the connection back to the
@@ -147,28 +177,35 @@ class Database:
         finally:
             proxied.close()  # back to the pool
 
-    def run_sync(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
-        """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Transaction]:
+        """One transaction for the block: committed if it ends normally, rolled back if it
+        raises. For long work outside the server, such as an import; requests use run()."""
         with self._connection() as connection:
             if self.is_sqlite and connection.in_transaction:
                 # A read on the event loop while a write batch is open: it reads within the
                 # batch's transaction, which is the batch's to end.
                 assert not write, "writes on the event loop go through run()"
-                return work(Transaction(connection, self))
+                yield Transaction(connection, self)
+                return
             if self.is_sqlite and write:
                 # Take the write lock up front: a deferred transaction that later upgrades can
                 # deadlock against another process and fail instead of waiting.
                 connection.execute("BEGIN IMMEDIATE")
             try:
-                result = work(Transaction(connection, self))
+                yield Transaction(connection, self)
                 connection.commit()
-                return result
             except self._integrity_error as exc:
                 connection.rollback()
                 raise DuplicateKey(str(exc)) from exc
             except BaseException:
                 connection.rollback()
                 raise
+
+    def run_sync(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
+        """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
+        with self.transaction(write=write) as tx:
+            return work(tx)
 
     async def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
         """Run ``work`` in one transaction, without blocking the event loop on the network.

@@ -1,44 +1,29 @@
-"""Queries on the operator's inventory of numbers."""
+"""Queries on the operator's inventory of numbers, and the profiles the numbers share."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from numbersmith.numbering import TOLL_FREE_AREA_CODES
 from numbersmith.store.database import Transaction
-from numbersmith.store.schema import INVENTORY_FREE
+from numbersmith.store.schema import INVENTORY_FREE, incoming_phone_numbers
 from numbersmith.store.schema import inventory_numbers as t
+from numbersmith.store.schema import inventory_profiles as p
 
 #: Largest pick key; picks are uniform in [0, PICK_RANGE).
 PICK_RANGE = 2**31 - 1
 
-_DETAIL_COLUMNS = (
-    t.c.phone_number,
-    t.c.iso_country,
-    t.c.origin,
-    t.c.region,
-    t.c.locality,
-    t.c.rate_center,
-    t.c.lata,
-    t.c.capability_voice,
-    t.c.capability_sms,
-    t.c.capability_mms,
-    t.c.capability_fax,
-)
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the operator told us about some of their numbers. Field order mirrors the table."""
 
-@dataclass(slots=True)  # not frozen: a search builds fifty, and frozen ones cost far more to build
-class InventoryNumber:
-    """What the operator told us about one of their numbers."""
-
-    phone_number: str
-    iso_country: str
     origin: str
     region: str | None
     locality: str | None
@@ -48,6 +33,63 @@ class InventoryNumber:
     capability_sms: bool
     capability_mms: bool
     capability_fax: bool
+
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> Profile:
+        # SQLite hands booleans back as integers.
+        return cls(*row[:5], *(bool(flag) for flag in row[5:]))
+
+
+PROFILE_COLUMNS = tuple(field.name for field in dataclasses.fields(Profile))
+_PROFILE = [p.c[name] for name in PROFILE_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryNumber:
+    phone_number: str
+    iso_country: str
+    profile: Profile
+
+
+# --- Profiles ---------------------------------------------------------------------------------
+
+_FIND_PROFILE = (
+    sa.select(p.c.id)
+    .where(*(column.is_not_distinct_from(sa.bindparam(column.name)) for column in _PROFILE))
+    .order_by(p.c.id)
+    .limit(1)
+)
+_ADD_PROFILE = (
+    p.insert().values({name: sa.bindparam(name) for name in PROFILE_COLUMNS}).returning(p.c.id)
+)
+_PROFILE_BY_ID = sa.select(*_PROFILE).where(p.c.id == sa.bindparam("id"))
+
+
+def profile_id(tx: Transaction, profile: Profile) -> int:
+    """The id of a profile with these values, added if there is none yet.
+
+    Two imports at once may both add one; either id serves, since both say the same thing.
+    """
+    values = dataclasses.asdict(profile)
+    found = tx.one(_FIND_PROFILE, **values)
+    if found is not None:
+        return int(found[0])
+    added = tx.one(_ADD_PROFILE, **values)
+    assert added is not None
+    return int(added[0])
+
+
+def profiles(tx: Transaction, ids: Iterable[int]) -> dict[int, Profile]:
+    """The profiles with these ids (those that exist)."""
+    found = {}
+    for profile in ids:
+        row = tx.one(_PROFILE_BY_ID, id=profile)
+        if row is not None:
+            found[profile] = Profile.of_row(row)
+    return found
+
+
+# --- Buying and releasing ---------------------------------------------------------------------
 
 
 def _free_in_area_code(from_pick: bool) -> sa.Select:
@@ -68,7 +110,11 @@ _TAKE = (
     .values(owned=sa.true())
 )
 _GIVE_BACK = t.update().where(t.c.phone_number == sa.bindparam("number")).values(owned=sa.false())
-_DETAILS = sa.select(*_DETAIL_COLUMNS).where(t.c.phone_number == sa.bindparam("number"))
+_PROFILE_OF = (
+    sa.select(t.c.iso_country, *_PROFILE)
+    .select_from(t.join(p, p.c.id == t.c.profile_id))
+    .where(t.c.phone_number == sa.bindparam("number"))
+)
 
 
 def take_free(tx: Transaction, area_code: str, pick: int) -> InventoryNumber | None:
@@ -82,11 +128,11 @@ def take_free(tx: Transaction, area_code: str, pick: int) -> InventoryNumber | N
 
 
 def take(tx: Transaction, phone_number: str) -> InventoryNumber | None:
-    """Mark ``phone_number`` owned if it is in the inventory and free; return its details."""
+    """Mark ``phone_number`` owned if it is in the inventory and free; return it."""
     if tx.execute(_TAKE, number=phone_number) == 0:
         return None
-    row = tx.one(_DETAILS, number=phone_number)
-    return InventoryNumber(*row) if row else None
+    row = tx.one(_PROFILE_OF, number=phone_number)
+    return InventoryNumber(phone_number, row[0], Profile.of_row(row[1:])) if row else None
 
 
 def give_back(tx: Transaction, phone_number: str) -> None:
@@ -94,20 +140,124 @@ def give_back(tx: Transaction, phone_number: str) -> None:
     tx.execute(_GIVE_BACK, number=phone_number)
 
 
-def _insert_ignoring_existing(dialect_name: str) -> Any:
+# --- Bulk loading -----------------------------------------------------------------------------
+#
+# An import stages each batch in a temporary table, then moves it into the inventory with
+# INSERT … SELECT, which settles in the same statement whether a project owns a number already.
+# A staged number is six values; its details are its profile's, stored once.
+
+_staging = sa.MetaData()
+
+#: The numbers of a batch: (phone_number, area_code, iso_country, toll_free, pick, profile_id).
+import_numbers = sa.Table(
+    "import_numbers",
+    _staging,
+    sa.Column("phone_number", sa.String(16)),
+    sa.Column("area_code", sa.String(3)),
+    sa.Column("iso_country", sa.String(2)),
+    sa.Column("toll_free", sa.Boolean),
+    sa.Column("pick", sa.Integer),
+    sa.Column("profile_id", sa.Integer),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+
+_STAGED = import_numbers.alias("staged")
+_OWNED_ELSEWHERE = sa.exists().where(
+    incoming_phone_numbers.c.phone_number == _STAGED.c.phone_number
+)
+
+
+def _move_staged(dialect_name: str, owned: bool, fresh: bool) -> Any:
+    """INSERT … SELECT of the staged numbers that a project owns (``owned``) or that none does;
+    ``fresh``: none can be in the inventory already (see begin_fresh_load)."""
+    columns = ["phone_number", "area_code", "iso_country", "toll_free", "pick", "owned", "profile_id"]
+    select = sa.select(
+        _STAGED.c.phone_number,
+        _STAGED.c.area_code,
+        _STAGED.c.iso_country,
+        _STAGED.c.toll_free,
+        _STAGED.c.pick,
+        sa.true() if owned else sa.false(),
+        _STAGED.c.profile_id,
+    ).where(_OWNED_ELSEWHERE if owned else ~_OWNED_ELSEWHERE)
     insert = postgresql.insert(t) if dialect_name == "postgresql" else sqlite.insert(t)
-    return insert.values({c.name: sa.bindparam(c.name) for c in t.columns}).on_conflict_do_nothing(
+    if fresh:
+        # Skipping the conflict check saves PostgreSQL a sixth of a fresh load.
+        return insert.from_select(columns, select)
+    return insert.from_select(columns, select).on_conflict_do_nothing(
         index_elements=[t.c.phone_number]
     )
 
 
-_ADD = {name: _insert_ignoring_existing(name) for name in ("sqlite", "postgresql")}
+_MOVE_STAGED = {
+    (name, owned, fresh): _move_staged(name, owned, fresh)
+    for name in ("sqlite", "postgresql")
+    for owned in (True, False)
+    for fresh in (True, False)
+}
+_CREATE_STAGING = sa.schema.CreateTable(import_numbers, if_not_exists=True)
+_EMPTY_STAGING = {
+    "sqlite": import_numbers.delete(),
+    "postgresql": sa.text("TRUNCATE import_numbers"),
+}
 
 
-def add(tx: Transaction, rows: Sequence[dict[str, Any]]) -> int:
-    """Add rows (every column of inventory_numbers); numbers already there are left as they
-    are. Returns how many were added."""
-    return tx.execute_many(_ADD[tx.dialect_name], rows) if rows else 0
+def add(
+    tx: Transaction, numbers: Sequence[tuple[str, str, str, bool, int, int]], *, fresh: bool = False
+) -> tuple[int, int]:
+    """Add numbers, each ``(phone_number, area_code, iso_country, toll_free, pick, profile_id)``. Numbers already there
+    are left as they are; numbers a project owns are added as owned. Returns how many were
+    added, and how many of them owned.
+
+    ``fresh``: the transaction began a fresh load (begin_fresh_load) and no number is given
+    twice, so none can be there already.
+    """
+    if not numbers:
+        return 0, 0
+    tx.execute(_CREATE_STAGING)
+    tx.load(import_numbers, numbers)
+    added_owned = tx.execute(_MOVE_STAGED[tx.dialect_name, True, fresh])
+    added_free = tx.execute(_MOVE_STAGED[tx.dialect_name, False, fresh])
+    # Emptied for the next batch of the transaction; PostgreSQL drops it at the end.
+    tx.execute(_EMPTY_STAGING[tx.dialect_name])
+    return added_owned + added_free, added_owned
+
+
+_FREE_INDEXES = sorted(
+    (index for index in t.indexes if index.name.startswith("ix_inventory_free")),
+    key=lambda index: index.name,
+)
+_LOCK = sa.text("LOCK TABLE inventory_numbers IN ACCESS EXCLUSIVE MODE")
+_ANY = sa.select(t.c.phone_number).limit(1)
+
+
+def begin_fresh_load(tx: Transaction) -> bool:
+    """Prepare an empty inventory on PostgreSQL for a load of many numbers in this transaction:
+    lock it and drop the indexes of free numbers, to be built once by end_fresh_load. Returns
+    False, changing nothing, when the inventory is not empty or the backend is not PostgreSQL.
+
+    Keeping those indexes up to date costs PostgreSQL more than the load itself (random pick
+    keys land all over them: 17 s of a million-number load, against 2.5 s to build them
+    afterwards). Until the transaction ends, anyone else using the inventory waits.
+    """
+    if not tx.is_postgresql:
+        return False  # SQLite would hold its one write lock, stalling every writer, throughout
+    tx.execute(_LOCK)
+    if tx.one(_ANY) is not None:
+        return False
+    for index in _FREE_INDEXES:
+        tx.execute(sa.schema.DropIndex(index))
+    return True
+
+
+def end_fresh_load(tx: Transaction) -> None:
+    """Build the indexes begin_fresh_load dropped."""
+    for index in _FREE_INDEXES:
+        tx.execute(sa.schema.CreateIndex(index))
+
+
+# --- Counting and removing --------------------------------------------------------------------
 
 
 def _stats_statement(by_area_code: bool) -> sa.Select:
@@ -145,10 +295,16 @@ def owned_of(tx: Transaction, phone_numbers: Sequence[str]) -> set[str]:
     return {number for number in phone_numbers if tx.one(_IS_OWNED, number=number)}
 
 
+# --- Searching --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class Search:
     """Filters of a search of free inventory; ``pattern`` is a LIKE pattern over E.164 text,
-    ``locality`` compared without regard to case, ``capabilities`` named by column suffix."""
+    ``locality`` compared without regard to case, ``capabilities`` named by column suffix.
+
+    ``country`` is checked only without an area code, which settles it.
+    """
 
     country: str
     toll_free: bool
@@ -169,32 +325,37 @@ def _search_statement(
     toll_free: bool,
     from_pick: bool,
 ) -> sa.Select:
-    statement = sa.select(*_DETAIL_COLUMNS).where(
-        INVENTORY_FREE, t.c.iso_country == sa.bindparam("country")
-    )
+    # Every condition reads a column of the free-number indexes (the profile's through its id),
+    # so a search reads an index and nothing else.
+    statement = sa.select(t.c.phone_number, t.c.profile_id).where(INVENTORY_FREE)
+    profile_conditions = []
     if area_code:
         statement = statement.where(t.c.area_code == sa.bindparam("area_code"))
     else:
-        # Written into the SQL (they are constants): statements here are compiled once.
-        toll_free_codes = t.c.area_code.in_(
-            [sa.literal_column(f"'{code}'") for code in sorted(TOLL_FREE_AREA_CODES)]
+        statement = statement.where(
+            t.c.iso_country == sa.bindparam("country"),
+            t.c.toll_free == (sa.true() if toll_free else sa.false()),
         )
-        statement = statement.where(toll_free_codes if toll_free else sa.not_(toll_free_codes))
     if pattern:
         statement = statement.where(t.c.phone_number.like(sa.bindparam("pattern")))
     if region:
-        statement = statement.where(t.c.region == sa.bindparam("region"))
+        profile_conditions.append(p.c.region == sa.bindparam("region"))
     if locality:
-        statement = statement.where(sa.func.lower(t.c.locality) == sa.bindparam("locality"))
+        profile_conditions.append(sa.func.lower(p.c.locality) == sa.bindparam("locality"))
     for capability in capabilities:
-        statement = statement.where(t.c[f"capability_{capability}"] == sa.true())
+        profile_conditions.append(p.c[f"capability_{capability}"] == sa.true())
+    if profile_conditions:
+        statement = statement.where(
+            t.c.profile_id.in_(sa.select(p.c.id).where(*profile_conditions))
+        )
     if from_pick:
         statement = statement.where(t.c.pick >= sa.bindparam("pick"))
     return statement.order_by(t.c.pick).limit(sa.bindparam("limit"))
 
 
-def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[InventoryNumber]:
-    """Up to ``limit`` free numbers matching ``query``, in pick order from ``pick`` (wrapping)."""
+def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[tuple[str, int]]:
+    """Up to ``limit`` free numbers matching ``query``, in pick order from ``pick`` (wrapping),
+    as (phone_number, profile_id) pairs."""
     shape = (
         query.area_code is not None,
         query.pattern is not None,
@@ -203,22 +364,23 @@ def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[Inv
         query.capabilities,
         query.toll_free,
     )
-    params: dict[str, Any] = {"country": query.country, "limit": limit}
+    params: dict[str, Any] = {"limit": limit}
     for name in ("area_code", "pattern", "region"):
         if getattr(query, name) is not None:
             params[name] = getattr(query, name)
+    if query.area_code is None:
+        params["country"] = query.country
     if query.locality is not None:
         params["locality"] = query.locality.lower()
     found = [
-        InventoryNumber(*row)
+        (row[0], row[1])
         for row in tx.all(_search_statement(*shape, from_pick=True), **params, pick=pick)
     ]
     if len(found) < limit:
-        seen = {number.phone_number for number in found}
-        params["limit"] = limit
+        seen = {number for number, _ in found}
         for row in tx.all(_search_statement(*shape, from_pick=False), **params):
             if len(found) >= limit:
                 break
             if row[0] not in seen:
-                found.append(InventoryNumber(*row))
+                found.append((row[0], row[1]))
     return found
