@@ -7,6 +7,7 @@ import pytest
 from numbersmith.numbering import InvalidNumber, NumberNotSupplied
 from numbersmith.provisioning import inventory
 from numbersmith.provisioning.inventory import InvalidFile, InvalidRange, InvalidRecord
+from numbersmith.store.inventory import PICK_RANGE
 
 
 @pytest.mark.parametrize(
@@ -175,3 +176,15 @@ def test_a_range_covers_both_ends():
 def test_ranges_that_are_not_one_block_are_refused(first, last, reason):
     with pytest.raises(InvalidRange, match=reason):
         inventory.NumberRange.of(first, last)
+
+
+def test_pick_keys_keep_an_exchange_together_and_shuffle_its_lines():
+    exchange = [f"+1310338{line:04d}" for line in range(10_000)]
+    keys = [inventory.pick_key(number) for number in exchange]
+    base = inventory.pick_base("+1310338")
+    assert len(set(keys)) == 10_000
+    assert all(base <= key < base + 2**14 for key in keys)
+    assert keys[:5] != sorted(keys[:5])  # lines are shuffled
+    bases = {inventory.pick_base(f"+1310{exchange}") for exchange in range(200, 1000)}
+    assert len(bases) > 790  # exchanges are scattered (a hash may collide now and then)
+    assert max(bases) + 2**14 <= PICK_RANGE
