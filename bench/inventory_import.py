@@ -197,8 +197,6 @@ def main() -> int:
                 again, again_cpu, summary = timed_import(url, path)
                 log(f"  {again:.1f} s: {summary}")
                 results.append((backend, first_run, first_cpu, again, again_cpu))
-                if backend == "sqlite":
-                    (workdir / "numbersmith.db").unlink()
 
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\n{options.rows:,} numbers, {os.cpu_count()} CPUs, target {TARGET_SECONDS:.0f} s\n")

@@ -284,8 +284,14 @@ def yardstick(log_path: Path) -> Iterator[tuple[str, int]]:
 
 @contextlib.contextmanager
 def database(backend: str, workdir: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file in ``workdir`` or a PostgreSQL database; removed after."""
     if backend == "sqlite":
-        yield f"sqlite:///{workdir / 'numbersmith.db'}"
+        path = workdir / "numbersmith.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
     else:
         with postgres_database() as url:
             yield url
