@@ -47,17 +47,25 @@ def country(account_sid: str, code: str) -> dict[str, Any]:
     }
 
 
-def available_number(candidate: Candidate) -> bytes:
-    """The JSON of one search result. Every key is always present, null when unknown:
+def available_numbers(found: list[Candidate]) -> list[orjson.Fragment]:
+    """The JSON of search results. Every key is always present, null when unknown:
     signalwire 2.x reads them with ``payload[key]``.
 
-    Only the number's own two keys are rendered per number; the rest is rendered once per
+    Only a number's own two keys are rendered per number; the rest is rendered once per
     Details object and reused by every number sharing it: building and serialising the whole
     object per result was most of what a search cost.
     """
-    e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
-    own = f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",'
-    return own.encode() + _shared_keys(candidate.details)
+    shared: dict[int, bytes] = {}  # by id(): the results hold their Details alive meanwhile
+    rendered = []
+    for candidate in found:
+        details = candidate.details
+        keys = shared.get(id(details))
+        if keys is None:
+            keys = shared[id(details)] = _shared_keys(details)
+        e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
+        own = f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",'
+        rendered.append(orjson.Fragment(own.encode() + keys))
+    return rendered
 
 
 @functools.lru_cache(maxsize=16_384)
@@ -194,7 +202,7 @@ class AvailablePhoneNumbers:
         body = paging.envelope(
             path=f"{available_numbers_path(project)}/{code}/{segment}.json",
             records_key="available_phone_numbers",
-            records=[orjson.Fragment(available_number(candidate)) for candidate in found],
+            records=available_numbers(found),
             row_ids=[],
             request=page,
             filters=echoed,

@@ -116,19 +116,18 @@ async def _available_in_inventory(
         capabilities=tuple(sorted(criteria.capabilities)),
     )
     pick = rng.randrange(inventory_store.PICK_RANGE)
-    known = supply.details
-
     # Every result is of the country searched: its area code's, or the one the search named.
     country = criteria.country
+    known = supply.details.setdefault(country, {})
 
     def work(tx: Transaction) -> list[tuple[str, int]]:
         found = inventory_store.search(tx, query, limit=size, pick=pick)
-        unknown = {profile for _, profile in found if (profile, country) not in known}
+        unknown = {profile for _, profile in found if profile not in known}
         for profile_id, profile in inventory_store.profiles(tx, unknown).items():
-            known[profile_id, country] = _details(country, profile)
+            known[profile_id] = _details(country, profile)
         return found
 
-    return [Candidate(number, known[profile, country]) for number, profile in await db.run(work)]
+    return [Candidate(number, known[profile]) for number, profile in await db.run(work)]
 
 
 def _details(country: str, profile: inventory_store.Profile) -> Details:

@@ -82,9 +82,9 @@ class InventorySupply:
     name = "inventory"
 
     def __init__(self) -> None:
-        #: Details shown for the numbers of each profile (and country) read so far: profiles
-        #: never change.
-        self.details: dict[tuple[int, str], Details] = {}
+        #: Details shown for the numbers of each profile read so far, by country and profile
+        #: id: profiles never change.
+        self.details: dict[str, dict[int, Details]] = {}
 
     def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
         return _from_inventory(inventory_store.take(tx, e164))
