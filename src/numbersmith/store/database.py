@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -246,7 +247,9 @@ class Database:
             self._batch = loop.create_future()
             loop.call_soon(self._commit_batch)
         batch = self._batch
-        connection = self._sqlite()
+        # The batch has opened the connection and holds the lock: going through _connection()
+        # (a context manager and a re-entrant lock) again cost ~3 µs a unit.
+        connection = self._sqlite_connection.driver_connection
         connection.execute("SAVEPOINT unit")
         try:
             result = work(Transaction(connection, self))
@@ -257,7 +260,13 @@ class Database:
                 raise DuplicateKey(str(exc)) from exc
             raise
         connection.execute("RELEASE unit")
-        await asyncio.shield(batch)
+        # The commit was queued when the batch opened, and the loop runs callbacks in the order
+        # they were queued, so one turn of the loop later it has run. Waiting a turn rather than
+        # on asyncio.shield saves a unit ~4 µs; the shield still covers a commit not yet run.
+        await asyncio.sleep(0)
+        if not batch.done():
+            await asyncio.shield(batch)
+        batch.result()  # raises what the commit raised
         return result
 
     def _commit_batch(self) -> None:
@@ -320,6 +329,11 @@ class Database:
 
 
 _PING = sa.select(sa.literal_column("1"))
+
+# sqlite3 binds a bool only after looking it up among the adapters and then trying the value's
+# __conform__ (an AttributeError raised and cleared), ~1 µs a flag, and a purchase binds seven.
+# Registered, the lookup finds it at once; SQLite stores the same 0 or 1.
+sqlite3.register_adapter(bool, int)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
