@@ -1,6 +1,7 @@
 """What every client sees regardless of route: errors in JSON, health, the API description."""
 
 from api.helpers import assert_error
+from numbersmith.provisioning import numbers
 
 
 def test_unknown_routes_answer_json_20404(account):
@@ -11,6 +12,25 @@ def test_unknown_routes_answer_json_20404(account):
 def test_wrong_methods_answer_json_20004(account):
     assert_error(account.http.put(account.numbers_path), 405, 20004)
     assert_error(account.http.patch(f"{account.numbers_path}/abc"), 405, 20004)
+
+
+def test_head_answers_as_get_does_without_a_body(account):
+    sid = account.http.post(account.numbers_path, data={"AreaCode": "310"}).json()["sid"]
+    for path in (account.numbers_path + ".json", f"{account.numbers_path}/{sid}.json"):
+        got, head = account.http.get(path), account.http.head(path)
+        assert head.status_code == got.status_code == 200
+        assert head.headers["content-type"] == got.headers["content-type"] == "application/json"
+        assert head.content == b""
+
+
+def test_a_fault_of_the_server_answers_json_20500_and_is_logged(account, monkeypatch, caplog):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(numbers, "fetch", broken)
+    assert_error(account.http.get(f"{account.numbers_path}/abc.json"), 500, 20500)
+    assert "the disk is on fire" in caplog.text
+    assert account.http.get(account.numbers_path).status_code == 200  # the server carries on
 
 
 def test_a_body_over_64_kib_is_refused(account):
