@@ -1,6 +1,8 @@
 """Buying numbers: POST /Accounts/{AccountSid}/IncomingPhoneNumbers."""
 
 import email.utils
+import time
+import uuid
 
 import pytest
 
@@ -54,6 +56,15 @@ def test_the_representation_has_every_field_with_defaults(account):
     )
     created = email.utils.parsedate_to_datetime(number["date_created"])
     assert number["date_created"].endswith("+0000") and created.tzinfo is not None
+
+
+def test_sids_are_version_7_uuids_in_the_order_of_purchase(account):
+    sids = []
+    for _ in range(3):
+        sids.append(buy(account, AreaCode="310").json()["sid"])
+        time.sleep(0.002)  # version 7 orders by the millisecond
+    assert all(uuid.UUID(sid).version == 7 and str(uuid.UUID(sid)) == sid for sid in sids)
+    assert sids == sorted(sids)
 
 
 def test_a_canadian_area_code_gives_a_canadian_number(account):

