@@ -7,6 +7,7 @@ with ``payload[key]`` and fails on a missing key.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -97,7 +98,9 @@ class RenderedNumbers:
 
     def __init__(self, capacity: int = 20_000) -> None:
         self._capacity = capacity
-        self._rendered: dict[tuple[str, int], bytes] = {}
+        # Not a dict: evicting a dict's first key scans past every slot freed by earlier
+        # evictions, ~12 µs a render once full; OrderedDict.popitem(last=False) is O(1).
+        self._rendered: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 
     def get(self, sid: str, date_updated: int) -> bytes | None:
         return self._rendered.get((sid, date_updated))
@@ -108,6 +111,6 @@ class RenderedNumbers:
         if rendered is None:
             rendered = orjson.dumps(incoming_number(number))
             if len(self._rendered) >= self._capacity:
-                del self._rendered[next(iter(self._rendered))]
+                self._rendered.popitem(last=False)
             self._rendered[key] = rendered
         return rendered
