@@ -622,7 +622,7 @@ class _Loader:
         try:
             self._collect()
             if self._fresh_tx is not None and failure[0] is None:
-                inventory_store.end_fresh_load(self._fresh_tx)
+                self._report.added_owned += inventory_store.end_fresh_load(self._fresh_tx)
         except BaseException:
             if failure[0] is None:
                 failure = sys.exc_info()
