@@ -406,7 +406,8 @@ def import_rows(
 
     A number given twice counts the first time; later lines are reported as repeats. If this
     raises (a file that stops being readable, a lost database), the batches before stay
-    imported, and importing again completes the work.
+    imported (none, for a first load on PostgreSQL: see _Loader), and importing again completes
+    the work.
     """
     report = ImportReport()
     first_lines: dict[str, int] = {}  # number → line it was first given on
