@@ -107,8 +107,9 @@ inventory_numbers = sa.Table(
     # What the area code says: the country, and whether the number is toll-free.
     sa.Column("iso_country", sa.String(2), nullable=False),
     sa.Column("toll_free", sa.Boolean, nullable=False),
-    # A random key: free numbers are handed out in its order from a random start, so buyers
-    # spread over the inventory and a pick is one index probe however full the inventory is.
+    # A scattering key (see provisioning.inventory.pick_base): free numbers are handed out in
+    # its order from a random start, so buyers spread over the inventory and a pick is one
+    # index probe however full the inventory is.
     sa.Column("pick", sa.Integer, nullable=False),
     sa.Column("owned", sa.Boolean, nullable=False),
     # No foreign key: profiles are never deleted, and checking one per number would cost
