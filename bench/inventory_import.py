@@ -28,15 +28,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import add_backends_option, chosen_backends, database  # noqa: E402  (a temporary SQLite file or PostgreSQL database)
+from run import (  # noqa: E402
+    INSERT_NUMBER,
+    add_backends_option,
+    chosen_backends,
+    database,
+    owned_number_row,
+)
 
 from numbersmith import numbering
 from numbersmith.provisioning import accounts
 from numbersmith.provisioning.clock import now
-from numbersmith.provisioning.model import DEFAULT_SETTINGS
 from numbersmith.store import Database
 from numbersmith.store.migrations import upgrade
-from numbersmith.store.schema import incoming_phone_numbers, inventory_numbers
+from numbersmith.store.schema import inventory_numbers
 
 AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "416")
 BLOCK = 1_000
@@ -75,11 +80,6 @@ def write_csv(path: Path, firsts: list[str]) -> None:
             writer.writerows((f"+1{base + line}", rate_center, lata) for line in range(BLOCK))
 
 
-_BUY = incoming_phone_numbers.insert().values(
-    {c.name: sa.bindparam(c.name) for c in incoming_phone_numbers.c if c.name != "id"}
-)
-
-
 def buy_first(database_url: str, numbers: list[str]) -> None:
     """A project owns these numbers before they are imported."""
     db = Database(database_url)
@@ -88,25 +88,10 @@ def buy_first(database_url: str, numbers: list[str]) -> None:
         project_id = accounts.create_project(db, "bench").project_id
         moment = now()
         rows = [
-            {
-                **DEFAULT_SETTINGS,
-                "sid": f"{index:08x}-0000-4000-8000-{index:012x}",
-                "project_id": project_id,
-                "phone_number": e164,
-                "country_code": "US",
-                "friendly_name": numbering.friendly_name(e164),
-                "origin": "signalwire",
-                "beta": False,
-                "capability_voice": True,
-                "capability_sms": True,
-                "capability_mms": True,
-                "capability_fax": True,
-                "date_created": moment,
-                "date_updated": moment,
-            }
+            owned_number_row(f"{index:08x}-0000-4000-8000-{index:012x}", project_id, e164, "US", moment)
             for index, e164 in enumerate(numbers)
         ]
-        db.run_sync(lambda tx: tx.execute_many(_BUY, rows), write=True)
+        db.run_sync(lambda tx: tx.execute_many(INSERT_NUMBER, rows), write=True)
     finally:
         db.dispose()
 

@@ -299,7 +299,7 @@ def database(backend: str, workdir: Path) -> Iterator[str]:
 
 # --- Seeding -------------------------------------------------------------------------------------
 
-_INSERT = numbers_table.insert().values(
+INSERT_NUMBER = numbers_table.insert().values(
     {column.name: sa.bindparam(column.name) for column in numbers_table.c if column.name != "id"}
 )
 
@@ -316,13 +316,23 @@ def _row(index: int, spaces: list[numbering.AreaCodeSpace], moment: int) -> dict
     """The ``index``-th seeded number: distinct for distinct indexes, valid by construction
     (an ordinal of an area code's space), and spread over all the area codes."""
     space = spaces[index % len(spaces)]
-    e164 = space.number(index // len(spaces))
+    return owned_number_row(
+        f"{index:08x}-5eed-4000-8000-{index:012x}",
+        PROJECT_ID,
+        space.number(index // len(spaces)),
+        space.region,
+        moment,
+    )
+
+
+def owned_number_row(sid: str, project_id: str, e164: str, country: str, moment: int) -> dict:
+    """A row of incoming_phone_numbers, as a purchase with no settings would store it."""
     return {
         **DEFAULT_SETTINGS,
-        "sid": f"{index:08x}-5eed-4000-8000-{index:012x}",
-        "project_id": PROJECT_ID,
+        "sid": sid,
+        "project_id": project_id,
         "phone_number": e164,
-        "country_code": space.region,
+        "country_code": country,
         "friendly_name": numbering.friendly_name(e164),
         "origin": "signalwire",
         "beta": False,
@@ -349,7 +359,7 @@ def seed(database_url: str, first: int, total: int, batch: int = 10_000) -> None
         for low in range(first, total, batch):
             moment = now()
             rows = [_row(index, spaces, moment) for index in range(low, min(low + batch, total))]
-            db.run_sync(lambda tx, rows=rows: tx.execute_many(_INSERT, rows), write=True)
+            db.run_sync(lambda tx, rows=rows: tx.execute_many(INSERT_NUMBER, rows), write=True)
         with db.engine.begin() as connection:
             if not db.is_sqlite:
                 # Autovacuum would analyse the freshly loaded table on its own, possibly in the

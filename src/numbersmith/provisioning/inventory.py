@@ -572,9 +572,10 @@ def pick_base(exchange: str) -> int:
     return (zlib.crc32(exchange.encode()) >> (32 - (31 - _LINE_BITS))) << _LINE_BITS
 
 
-def pick_key(e164: str) -> int:
-    """The pick key of a number: its exchange's base and its line's place in the shuffle."""
-    return pick_base(e164[:8]) | _LINE_PICKS[int(e164[8:])]
+def pick_key(e164: str, base: int | None = None) -> int:
+    """The pick key of a number: its exchange's base (pick_base, unless given) and its line's
+    place in the shuffle."""
+    return (pick_base(e164[:8]) if base is None else base) | _LINE_PICKS[int(e164[8:])]
 
 
 class _Loader:
@@ -654,7 +655,7 @@ class _Loader:
     def add(self, phone_number: str, profile: int) -> None:
         """Add a number of the exchange the profile was made for."""
         country, toll_free, base = self._exchanges[profile]
-        pick = base | _LINE_PICKS[int(phone_number[8:])]
+        pick = pick_key(phone_number, base)  # the base was worked out with the profile
         self._numbers.append((phone_number, phone_number[2:5], country, toll_free, pick, profile))
 
     def store(self, done: int) -> None:
