@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,16 @@ def _decode(token: str) -> tuple[str, int]:
     if not _is_number(text) or not 0 < int(text) < 2**63:
         raise ApiError(400, INVALID_PAGE_TOKEN, "PageToken is not valid")
     return direction, int(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _query(filters: tuple[tuple[str, str], ...], size: int, number: int, token: str | None) -> str:
+    # Cached: clients repeat the same few queries, and urlencode quotes every name and value
+    # anew (~20 µs for a page's two or three URIs).
+    query = [*filters, ("PageSize", str(size)), ("Page", str(number))]
+    if token is not None:
+        query.append(("PageToken", token))
+    return urlencode(query)
 
 
 def _is_number(text: str) -> bool:
@@ -94,11 +105,10 @@ def envelope(
     the last page, or ``stream()`` would never end.
     """
 
+    filters = tuple(filters)
+
     def uri(number: int, token: str | None) -> str:
-        query = [*filters, ("PageSize", str(request.size)), ("Page", str(number))]
-        if token is not None:
-            query.append(("PageToken", token))
-        return f"{path}?{urlencode(query)}"
+        return f"{path}?{_query(filters, request.size, number, token)}"
 
     next_uri = uri(request.number + 1, _encode("PA", row_ids[-1])) if has_older and row_ids else None
     previous_uri = None
