@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from numbersmith.store import Database
+from numbersmith.store import Database, blocks
+from numbersmith.store.inventory import PICK_RANGE
 from numbersmith.store.migrations import upgrade
 from support.databases import postgres_database
 
@@ -78,3 +79,38 @@ def test_inventory_details_become_shared_profiles(empty_db):
     inspector = sa.inspect(empty_db.engine)
     indexes = {index["name"] for index in inspector.get_indexes("inventory_numbers")}
     assert {"ix_inventory_free", "ix_inventory_free_by_area_code"} <= indexes
+
+
+def test_the_blocks_of_an_existing_inventory_are_recorded(empty_db):
+    upgrade(empty_db, "0003")
+    numbers = ["+13103380001", "+13103380999", "+13103381500", "+18002340199"]
+    with empty_db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO inventory_profiles (id, origin, capability_voice, capability_sms,"
+                " capability_mms, capability_fax) VALUES (1, 'hosted', true, true, false, false)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO inventory_numbers (phone_number, area_code, iso_country, toll_free,"
+                " pick, owned, profile_id) VALUES (:n, :a, 'US', :t, 7, false, 1)"
+            ),
+            [{"n": n, "a": n[2:5], "t": n[2:5] == "800"} for n in numbers],
+        )
+
+    upgrade(empty_db)
+
+    def held(**scope):
+        return empty_db.run_sync(
+            lambda tx: {
+                block: {line for line in range(1000) if lines >> line & 1}
+                for block, lines in blocks.held_lines(tx, **scope, pick=0, pick_range=PICK_RANGE)
+            }
+        )
+
+    assert held(area_code="310", country="US", toll_free=False) == {
+        "+13103380": {1, 999},
+        "+13103381": {500},
+    }
+    assert held(area_code=None, country="US", toll_free=True) == {"+18002340": {199}}

@@ -105,3 +105,12 @@ def test_fillings_enumerate_a_template_in_order():
     ]
     assert list(keypad.expand("1*")) == [f"1{d}" for d in range(10)]
     assert keypad.filling("1234", 0) == "1234" and keypad.fillings("1234") == 1
+
+
+@pytest.mark.parametrize("pattern", ["9*9", "00", "4155550", "*0*0", "78676", "4155550123", "1"])
+@pytest.mark.parametrize("block", ["4155550", "4159590", "3109999", "2125551"])
+def test_block_lines_are_the_lines_of_the_block_the_pattern_matches(pattern, block):
+    lines = keypad.block_lines(pattern, block)
+    assert {line for line in range(1000) if lines >> line & 1} == {
+        line for line in range(1000) if keypad.matches(pattern, f"{block}{line:03d}")
+    }

@@ -7,11 +7,14 @@ the ten-digit national number, so a pattern of ten characters must match the who
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 
 NATIONAL_LENGTH = 10
 WILDCARD = "*"
+#: Digits of a thousand-block's lines: a block is a national number's first seven digits.
+LINE_LENGTH = 3
 
 _KEYS = {
     "2": "ABC",
@@ -96,3 +99,27 @@ def expand(template: str) -> Iterator[str]:
     """Every filling of the template, ascending."""
     for ordinal in range(fillings(template)):
         yield filling(template, ordinal)
+
+
+@functools.lru_cache(maxsize=16_384)
+def block_lines(pattern: str, block: str) -> int:
+    """The lines of a thousand-block that the pattern matches, as a bit mask (bit n for line n).
+
+    ``block`` is the first seven digits of a national number; its lines are the numbers that
+    end in 000 to 999. ``block_lines("9*9", "4155550")`` has bit 909 set, and every bit from
+    900 to 999 in block ``"4159590"``, where the pattern sits in the block's own digits.
+    """
+    prefix = NATIONAL_LENGTH - LINE_LENGTH
+    mask = 0
+    for template in placements(pattern):
+        if fits(block, template[:prefix]):
+            mask |= _line_mask(template[prefix:])
+    return mask
+
+
+@functools.lru_cache(maxsize=2_048)
+def _line_mask(template: str) -> int:
+    mask = 0
+    for line in expand(template):
+        mask |= 1 << int(line)
+    return mask

@@ -18,7 +18,7 @@ import random
 
 import anyio.to_thread
 
-from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates, keypad
+from numbersmith.numbering import TOLL_FREE_AREA_CODES, area_code_space, candidates
 from numbersmith.numbering.candidates import Candidate, Criteria, Details
 from numbersmith.provisioning import errors
 from numbersmith.provisioning.supply import SYNTHETIC, InventorySupply, Supply
@@ -87,15 +87,6 @@ async def available(
     return found[:size]
 
 
-def _contains_pattern(contains: str | None) -> str | None:
-    """A LIKE pattern over E.164 text for a Contains pattern over the national number."""
-    if contains is None:
-        return None
-    like = contains.replace(keypad.WILDCARD, "_")
-    # A pattern as long as the national number matches all of it; a shorter one, anywhere in it.
-    return "+1" + like if len(contains) == keypad.NATIONAL_LENGTH else "+1%" + like + "%"
-
-
 async def _available_in_inventory(
     db: Database, criteria: Criteria, size: int, supply: InventorySupply, rng: random.Random
 ) -> list[Candidate]:
@@ -110,7 +101,7 @@ async def _available_in_inventory(
         country=criteria.country,
         toll_free=criteria.toll_free,
         area_code=area_code,
-        pattern=_contains_pattern(criteria.contains),
+        contains=criteria.contains,
         region=criteria.region,
         locality=criteria.locality,
         capabilities=tuple(sorted(criteria.capabilities)),

@@ -143,3 +143,21 @@ sa.Index(
     sqlite_where=INVENTORY_FREE,
     postgresql_where=INVENTORY_FREE,
 )
+
+inventory_blocks = sa.Table(
+    "inventory_blocks",
+    metadata,
+    # Which numbers of each thousand-block the inventory holds (sold or not): a search for a
+    # pattern works out which of a block's lines can match and asks only for those, instead of
+    # reading every free number of an area code to test it (see store.blocks).
+    sa.Column("block", sa.String(9), primary_key=True),  # "+1" and seven digits
+    sa.Column("area_code", sa.String(3), nullable=False),
+    sa.Column("iso_country", sa.String(2), nullable=False),
+    sa.Column("toll_free", sa.Boolean, nullable=False),
+    # A scattering key, so that searches start at a random block.
+    sa.Column("pick", sa.Integer, nullable=False),
+    # A bit per line, 000 to 999: 125 bytes, bit n of the little-endian integer for line n.
+    sa.Column("lines", sa.LargeBinary, nullable=False),
+    sa.Index("ix_inventory_blocks_by_area_code", "area_code", "pick", "block"),
+    sa.Index("ix_inventory_blocks", "iso_country", "toll_free", "pick", "block"),
+)
