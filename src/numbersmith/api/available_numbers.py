@@ -47,15 +47,16 @@ def country(account_sid: str, code: str) -> dict[str, Any]:
     }
 
 
-def available_numbers(found: list[Candidate]) -> list[orjson.Fragment]:
-    """The JSON of search results. Every key is always present, null when unknown:
+def available_numbers(found: list[Candidate]) -> orjson.Fragment:
+    """The JSON array of search results. Every key is always present, null when unknown:
     signalwire 2.x reads them with ``payload[key]``.
 
     Only a number's own two keys are rendered per number; the rest is rendered once per
     Details object and reused by every number sharing it: building and serialising the whole
-    object per result was most of what a search cost.
+    object per result was most of what a search cost. The array is joined as text and encoded
+    once, which costs a third less than a fragment per result.
     """
-    shared: dict[int, bytes] = {}  # by id(): the results hold their Details alive meanwhile
+    shared: dict[int, str] = {}  # by id(): the results hold their Details alive meanwhile
     rendered = []
     for candidate in found:
         details = candidate.details
@@ -63,13 +64,14 @@ def available_numbers(found: list[Candidate]) -> list[orjson.Fragment]:
         if keys is None:
             keys = shared[id(details)] = _shared_keys(details)
         e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
-        own = f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",'
-        rendered.append(orjson.Fragment(own.encode() + keys))
-    return rendered
+        rendered.append(
+            f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",{keys}'
+        )
+    return orjson.Fragment(f"[{','.join(rendered)}]".encode())
 
 
 @functools.lru_cache(maxsize=16_384)
-def _shared_keys(details: Details) -> bytes:
+def _shared_keys(details: Details) -> str:
     """The keys after ``phone_number``, to the closing brace."""
     rendered = orjson.dumps(
         {
@@ -86,7 +88,7 @@ def _shared_keys(details: Details) -> bytes:
             "beta": False,
         }
     )
-    return rendered[1:]  # without the opening brace
+    return rendered[1:].decode()  # without the opening brace
 
 
 #: Filters that ask for a capability when true; false asks for nothing (SignalWire's reading).
@@ -203,6 +205,7 @@ class AvailablePhoneNumbers:
             path=f"{available_numbers_path(project)}/{code}/{segment}.json",
             records_key="available_phone_numbers",
             records=available_numbers(found),
+            count=len(found),
             row_ids=[],
             request=page,
             filters=echoed,

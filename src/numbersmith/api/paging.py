@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
+
 from numbersmith.api.errors import (
     INVALID_PAGE_SIZE,
     INVALID_PAGE_TOKEN,
@@ -92,14 +94,17 @@ def envelope(
     *,
     path: str,
     records_key: str,
-    records: Sequence[Any],
+    records: Sequence[Any] | orjson.Fragment,
     row_ids: Sequence[int],
     request: PageRequest,
     filters: Sequence[tuple[str, str]],
     has_newer: bool,
     has_older: bool,
+    count: int | None = None,
 ) -> dict[str, Any]:
     """The page envelope: the paging meta keys the clients know, plus exactly one records key.
+
+    ``records`` may be a JSON array already rendered; ``count`` then says how many it holds.
 
     ``next_page_uri`` repeats every filter, because clients request it verbatim; it is null on
     the last page, or ``stream()`` would never end.
@@ -123,6 +128,6 @@ def envelope(
         "page": request.number,
         "page_size": request.size,
         "start": start,
-        "end": start + max(len(records) - 1, 0),
+        "end": start + max((len(records) if count is None else count) - 1, 0),
         records_key: records,
     }
