@@ -113,8 +113,8 @@ class IncomingPhoneNumbers:
 
     async def fetch(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
-        number = await numbers.fetch(self.db, project, _sid(request))
-        return json_response(self.rendered.render(number))
+        number = await numbers.fetch(self.db, project, _sid(request), known=self.rendered.get)
+        return json_response(number if isinstance(number, bytes) else self.rendered.render(number))
 
     async def update(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)

@@ -151,8 +151,26 @@ async def _purchase_in_area_code(
             await db.run(lambda tx: inventory_store.take(tx, conflicting), write=True)
 
 
-async def fetch(db: Database, project_id: str, sid: str) -> IncomingNumber:
-    number = await db.run(lambda tx: store.get(tx, project_id, sid))
+Known = TypeVar("Known")
+
+
+async def fetch(
+    db: Database,
+    project_id: str,
+    sid: str,
+    known: Callable[[str, int], Known | None] = lambda sid, date_updated: None,
+) -> IncomingNumber | Known:
+    """The number, or what ``known(sid, date_updated)`` gives for its current version: then
+    its row is not read."""
+
+    def work(tx: Transaction) -> IncomingNumber | Known | None:
+        key = store.key(tx, project_id, sid)
+        if key is None:
+            return None
+        held = known(key.sid, key.date_updated)
+        return held if held is not None else store.get(tx, project_id, sid)
+
+    number = await db.run(work)
     if number is None:
         raise errors.NumberNotFound(sid)
     return number
@@ -190,7 +208,6 @@ async def release(db: Database, project_id: str, sid: str) -> None:
     await db.run(work, write=True)
 
 
-Known = TypeVar("Known")
 
 
 async def page(

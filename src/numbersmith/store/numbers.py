@@ -35,6 +35,13 @@ _OWNED_BETWEEN = (
 )
 
 
+def key(tx: Transaction, project_id: str, sid: str) -> NumberKey | None:
+    """Which version of the number the project holds under ``sid``, if any: one narrow read,
+    for callers that may hold that version already."""
+    row = tx.one(_KEY_BY_SID, sid=sid, project_id=project_id)
+    return NumberKey(*row) if row else None
+
+
 def get(
     tx: Transaction, project_id: str, sid: str, *, for_update: bool = False
 ) -> IncomingNumber | None:
@@ -93,6 +100,9 @@ class NumberKey:
 
 
 _KEY_COLUMNS = (t.c.id, t.c.sid, t.c.date_updated)
+_KEY_BY_SID = sa.select(*_KEY_COLUMNS).where(
+    t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
+)
 
 
 @functools.cache
