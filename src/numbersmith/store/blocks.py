@@ -87,6 +87,16 @@ _DROP = b.delete().where(b.c.block == sa.bindparam("gone"))
 _LOCK = sa.text("LOCK TABLE inventory_blocks IN EXCLUSIVE MODE")
 
 
+def lock(tx: Transaction) -> None:
+    """On PostgreSQL, keep other changes of the directory out until the transaction ends.
+
+    Whatever changes both the directory and the inventory's numbers takes this first, so that
+    two of them never wait for each other.
+    """
+    if tx.is_postgresql:
+        tx.execute(_LOCK)
+
+
 def record(tx: Transaction, numbers: Sequence[Number]) -> None:
     """The inventory holds these numbers now: ``(phone_number, area_code, iso_country,
     toll_free, …)``, as store.inventory.add receives them."""
@@ -143,8 +153,7 @@ def _current(tx: Transaction, blocks: dict[str, int]) -> dict[str, int]:
     against concurrent change on PostgreSQL."""
     if not blocks:
         return {}
-    if tx.is_postgresql:
-        tx.execute(_LOCK)
+    lock(tx)
     rows = tx.all(_LINES_OF[tx.dialect_name], blocks=list_parameter(tx, list(blocks)))
     return {block: _mask(lines) for block, lines in rows}
 

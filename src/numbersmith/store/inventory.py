@@ -257,6 +257,7 @@ def begin_fresh_load(tx: Transaction) -> bool:
     """
     if not tx.is_postgresql:
         return False  # SQLite would hold its one write lock, stalling every writer, throughout
+    blocks.lock(tx)  # first: see blocks.lock
     tx.execute(_LOCK)
     if tx.one(_ANY) is not None:
         return False
@@ -301,10 +302,10 @@ _REMOVE = t.delete().where(t.c.phone_number == sa.bindparam("number"))
 
 def remove(tx: Transaction, phone_numbers: Sequence[str]) -> int:
     """Delete these numbers from the inventory; returns how many were there."""
+    blocks.forget(tx, phone_numbers)  # first: see blocks.lock
     removed = 0
     for number in phone_numbers:
         removed += tx.execute(_REMOVE, number=number)
-    blocks.forget(tx, phone_numbers)
     return removed
 
 
