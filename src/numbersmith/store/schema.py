@@ -115,6 +115,10 @@ inventory_numbers = sa.Table(
     # No foreign key: profiles are never deleted, and checking one per number would cost
     # PostgreSQL a trigger call for each of the million numbers of an import.
     sa.Column("profile_id", sa.Integer, nullable=False),
+    # On SQLite the rows live in the number's own b-tree: finding a number is one descent
+    # instead of two (its key, then its row), which halves what a pattern search's lookups and
+    # a purchase by number cost.
+    sqlite_with_rowid=False,
 )
 
 #: The condition of every index and query on free inventory: partial indexes hold only free
