@@ -31,7 +31,8 @@ _LINE_BYTES = 125  # a bit for each of the lines 000 to 999
 FIRST_PAGE_SIZE = 8
 PAGE_SIZE = 64
 
-#: A number's block, country and kind, as store.inventory.add receives them.
+#: A number as store.inventory.add receives it: (phone_number, area_code, iso_country,
+#: toll_free, pick, profile_id).
 Number = tuple[str, str, str, bool, Any, Any]
 
 
@@ -52,6 +53,7 @@ def list_parameter(tx: Transaction, values: Sequence[str]) -> Any:
 
 
 def pick_of(block: str) -> int:
+    """Where a block stands in the order searches read blocks in: scattered by a hash."""
     return zlib.crc32(block.encode()) >> 1
 
 
