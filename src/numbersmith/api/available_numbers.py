@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -152,6 +153,20 @@ def search_criteria(
     return criteria, echoed
 
 
+@functools.lru_cache(maxsize=1024)
+def _search_request(
+    query_string: bytes, country_code: str, toll_free: bool
+) -> tuple[Criteria, tuple[tuple[str, str], ...], paging.PageRequest]:
+    """A search's criteria, the filters to repeat in its URI, and its page, from its query
+    string. Remembered: clients send the same few searches again and again (polling for a
+    number in an area code), and reading one anew cost more than a tenth of a search. A query
+    that is refused raises each time."""
+    query = dict(QueryParams(query_string))
+    criteria, echoed = search_criteria(query, country_code, toll_free=toll_free)
+    page = paging.page_request({name: query[name] for name in ("PageSize",) if name in query})
+    return criteria, tuple(echoed), page
+
+
 def _country_code(request: Request) -> str:
     code = request.path_params["iso_country"].removesuffix(".json").upper()
     if code not in geography.COUNTRIES:
@@ -196,9 +211,7 @@ class AvailablePhoneNumbers:
     async def _search(self, request: Request, *, toll_free: bool) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         code = _country_code(request)
-        query = dict(request.query_params)
-        criteria, echoed = search_criteria(query, code, toll_free=toll_free)
-        page = paging.page_request({name: query[name] for name in ("PageSize",) if name in query})
+        criteria, echoed, page = _search_request(request.scope["query_string"], code, toll_free)
         found = await search.available(self.db, criteria, size=page.size, supply=self.supply)
         segment = "TollFree" if toll_free else "Local"
         body = paging.envelope(
