@@ -59,11 +59,12 @@ def available_numbers(found: list[Candidate]) -> orjson.Fragment:
     """
     shared: dict[int, str] = {}  # by id(): the results hold their Details alive meanwhile
     rendered = []
+    last, keys = None, ""
     for candidate in found:
         details = candidate.details
-        keys = shared.get(id(details))
-        if keys is None:
-            keys = shared[id(details)] = _shared_keys(details)
+        if details is not last:  # neighbours mostly share theirs (one exchange's, one place's)
+            last = details
+            keys = shared.get(id(details)) or shared.setdefault(id(details), _shared_keys(details))
         e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
         rendered.append(
             f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",{keys}'

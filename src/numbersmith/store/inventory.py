@@ -439,7 +439,7 @@ def _scan(tx: Transaction, query: Search, limit: int, pick: int) -> list[tuple[s
     if query.contains is not None:
         params["pattern"] = query.like
     from_pick = _scan_statement(*shape, query.toll_free, from_pick=True)
-    found = [(row[0], row[1]) for row in tx.all(from_pick, **params, limit=limit, pick=pick)]
+    found: list[tuple[str, int]] = list(tx.all(from_pick, **params, limit=limit, pick=pick))
     if len(found) < limit:
         seen = {number for number, _ in found}
         from_start = _scan_statement(*shape, query.toll_free, from_pick=False)
