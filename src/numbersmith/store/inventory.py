@@ -477,15 +477,18 @@ def _search_blocks(
     params = query.profile_parameters()
     found: list[tuple[str, int]] = []
     asked = 0
+    free_share = 1.0  # of the numbers asked about so far, the share found free and fit
     while len(found) < limit:
-        # A little more than is missing: where most are free, one round does.
-        missing = limit - len(found)
-        batch = list(itertools.islice(candidates, missing + missing // 4 + 4))
+        # As many as should give what is missing at the share seen so far, and a couple more:
+        # each number asked about costs about a microsecond, each round a few.
+        wanted = (limit - len(found)) / max(free_share, 1 / _FEWEST_FREE)
+        batch = list(itertools.islice(candidates, int(wanted) + 2))
         if not batch:
             break
         free = dict(tx.all(statement, **params, numbers=blocks.list_parameter(tx, batch)))
         found += [(number, free[number]) for number in batch if number in free]
         asked += len(batch)
+        free_share = len(found) / asked
         if asked >= _MOST_ASKED * limit and len(found) * _FEWEST_FREE < asked:
             return None
     return found[:limit]
