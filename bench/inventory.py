@@ -48,12 +48,7 @@ def stock(database_url: str, numbers: list[str]) -> None:
         report = inventory.import_rows(db, records)
         assert report.added == len(numbers), report
         with db.engine.begin() as connection:
-            if db.is_sqlite:
-                # Move the import's write-ahead log into the database now: left to the server's
-                # background checkpoints, copying it would run during the first measurement.
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
-                connection.exec_driver_sql("ANALYZE inventory_numbers")
+            run.settle(db, connection, inventory_numbers.name)
     finally:
         db.dispose()
     log(f"  stocked {len(numbers):,} numbers in {time.perf_counter() - started:.1f} s")

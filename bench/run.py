@@ -345,6 +345,17 @@ def owned_number_row(sid: str, project_id: str, e164: str, country: str, moment:
     }
 
 
+def settle(db: Database, connection: sa.Connection, table: str) -> None:
+    """Finish now what a bulk load leaves the database to do later, possibly in the middle of a
+    measurement: on SQLite, move the write-ahead log into the database (the server's background
+    checkpoints would copy it, charged to the scenario that runs then); on PostgreSQL, analyse
+    the table, as autovacuum would."""
+    if db.is_sqlite:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        connection.exec_driver_sql(f"ANALYZE {table}")
+
+
 def seed_sid(index: int) -> str:
     return _row(index, _spaces(), 0)["sid"]
 
@@ -361,10 +372,7 @@ def seed(database_url: str, first: int, total: int, batch: int = 10_000) -> None
             rows = [_row(index, spaces, moment) for index in range(low, min(low + batch, total))]
             db.run_sync(lambda tx, rows=rows: tx.execute_many(INSERT_NUMBER, rows), write=True)
         with db.engine.begin() as connection:
-            if not db.is_sqlite:
-                # Autovacuum would analyse the freshly loaded table on its own, possibly in the
-                # middle of a measurement; do it now, as a database in service would have.
-                connection.exec_driver_sql("ANALYZE incoming_phone_numbers")
+            settle(db, connection, numbers_table.name)
             count = connection.scalar(
                 sa.select(sa.func.count())
                 .select_from(numbers_table)
