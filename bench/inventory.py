@@ -5,7 +5,8 @@
    the same run. The bar: the second at most twice the first.
 2. Search: 1,000,000 numbers in inventory (thousand-blocks in ten area codes). Throughput of
    ``Local?AreaCode=…`` and ``Local?Contains=…`` against the throughput of a fetch, measured
-   in the same run with wrk. The bars: at least 0.5× and 0.25× of fetch.
+   in the same run with wrk (before the searches and after; the better counts). The bars: at
+   least 0.5× and 0.25× of fetch.
 
     .venv/bin/python bench/inventory.py [--duration 10] [--backends sqlite,postgresql]
 """
@@ -147,23 +148,29 @@ class serving:
         servers.stop(self.server.process)
 
 
-def search(backend: str, workdir: Path, settings: run.Settings) -> list[tuple[str, float]]:
+def search(backend: str, workdir: Path, settings: run.Settings) -> dict[str, float]:
     with run.database(backend, workdir) as url:
         with serving(url, workdir, backend) as server:
             stock(url, thousand_blocks(AREA_CODES, 1_000_000))
             sid = purchase(server.base_url)["sid"]
+            fetch = Scenario("fetch", "GET", f"{PURCHASE.removesuffix('.json')}/{sid}.json", 200)
+            # Fetch is loaded first and last, and the better of the two is the reference: a
+            # moment when the machine (or the freshly stocked database) was slow would
+            # otherwise flatter every ratio.
             scenarios = [
-                Scenario("fetch", "GET", f"{PURCHASE.removesuffix('.json')}/{sid}.json", 200),
+                fetch,
                 Scenario("search AreaCode=310", "GET", f"{SEARCH}?AreaCode=310", 200),
                 Scenario("search Contains=*00", "GET", f"{SEARCH}?Contains=*00", 200),
                 Scenario("search AreaCode=415&Contains=9*9", "GET", f"{SEARCH}?AreaCode=415&Contains=9*9", 200),
+                fetch,
             ]
-            results = []
+            results: dict[str, float] = {}
             for scenario in scenarios:
                 row = run.measure(
                     server.base_url, server.process.pid, scenario, backend, settings, workdir
                 )
-                results.append((scenario.name, row.load.requests_per_second if row.load else 0.0))
+                rps = row.load.requests_per_second if row.load else 0.0
+                results[scenario.name] = max(rps, results.get(scenario.name, 0.0))
     return results
 
 
@@ -180,9 +187,9 @@ def main() -> int:
         for backend in options.backends.split(","):
             empty, full = allocation(backend, workdir, options.purchases)
             lines.append(f"| {backend} | purchase by area code, 99% owned ÷ none owned | {full / empty:.2f}× ({empty:.2f} → {full:.2f} ms) | ≤ 2× |")
-            results = dict(search(backend, workdir, settings))
+            results = search(backend, workdir, settings)
             fetch = results.pop("fetch")
-            lines.append(f"| {backend} | fetch | {fetch:,.0f} req/s | |")
+            lines.append(f"| {backend} | fetch, the better of two runs | {fetch:,.0f} req/s | |")
             for name, rps in results.items():
                 bar = "≥ 0.5×" if "Contains" not in name else "≥ 0.25×"
                 lines.append(f"| {backend} | {name}, 1,000,000 in inventory | {rps:,.0f} req/s = {rps / fetch:.2f}× fetch | {bar} |")
