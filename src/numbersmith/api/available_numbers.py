@@ -66,9 +66,8 @@ def available_numbers(found: list[Candidate]) -> orjson.Fragment:
             last = details
             keys = shared.get(id(details)) or shared.setdefault(id(details), _shared_keys(details))
         e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
-        rendered.append(
-            f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}","phone_number":"{e164}",{keys}'
-        )
+        name = f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+        rendered.append(f'{{"friendly_name":"{name}","phone_number":"{e164}",{keys}')
     return orjson.Fragment(f"[{','.join(rendered)}]".encode())
 
 
