@@ -91,21 +91,9 @@ async def _available_in_inventory(
     db: Database, criteria: Criteria, size: int, supply: InventorySupply, rng: random.Random
 ) -> list[Candidate]:
     """Free inventory numbers matching ``criteria``, from a random point of the inventory."""
-    area_code = None
-    if criteria.area_code is not None:
-        area_code = check_area_code(criteria.area_code, toll_free=criteria.toll_free)
-        space = area_code_space(area_code)
-        if space is None or space.region != criteria.country:
-            return []  # an area code of the other country: its numbers are that country's
-    query = inventory_store.Search(
-        country=criteria.country,
-        toll_free=criteria.toll_free,
-        area_code=area_code,
-        contains=criteria.contains,
-        region=criteria.region,
-        locality=criteria.locality,
-        capabilities=tuple(sorted(criteria.capabilities)),
-    )
+    query = _inventory_search(criteria)
+    if query is None:
+        return []
     pick = rng.randrange(inventory_store.PICK_RANGE)
     # Every result is of the country searched: its area code's, or the one the search named.
     country = criteria.country
@@ -119,6 +107,27 @@ async def _available_in_inventory(
         return found
 
     return [Candidate(number, known[profile]) for number, profile in await db.run(work)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _inventory_search(criteria: Criteria) -> inventory_store.Search | None:
+    """The inventory search for ``criteria``, or None if nothing can match; raises as
+    check_area_code does. Remembered, as the same few searches come again and again."""
+    area_code = None
+    if criteria.area_code is not None:
+        area_code = check_area_code(criteria.area_code, toll_free=criteria.toll_free)
+        space = area_code_space(area_code)
+        if space is None or space.region != criteria.country:
+            return None  # an area code of the other country: its numbers are that country's
+    return inventory_store.Search(
+        country=criteria.country,
+        toll_free=criteria.toll_free,
+        area_code=area_code,
+        contains=criteria.contains,
+        region=criteria.region,
+        locality=criteria.locality,
+        capabilities=tuple(sorted(criteria.capabilities)),
+    )
 
 
 def _details(country: str, profile: inventory_store.Profile) -> Details:
