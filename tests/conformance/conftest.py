@@ -6,6 +6,7 @@ it cannot share one with twilio 9): the client is whichever SDK the environment 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 from pathlib import Path
@@ -85,3 +86,23 @@ def pytest_report_header() -> str:
 
     sdk = "signalwire" if SignalWireClient is not None else "twilio"
     return f"SDK under test: {sdk} {version(sdk)}"
+
+
+#: The operator's inventory for the inventory-supply server: one block of fifty numbers.
+INVENTORY = [f"+1310556{line:04d}" for line in range(50)]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def operator(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Client:
+    """A client of a server in inventory supply, on SQLite and on PostgreSQL."""
+    directory = tmp_path_factory.mktemp(f"inventory-{request.param}")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{directory / 'numbersmith.db'}"
+        else:
+            url = stack.enter_context(server.postgres_database())
+        server.add_range(url, INVENTORY[0], INVENTORY[-1])
+        running = stack.enter_context(
+            server.running(url, supply="inventory", log_path=directory / "server.log")
+        )
+        yield connect(running, running.api_token)

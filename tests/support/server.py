@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBERSMITH = ROOT / ".venv" / "bin" / "numbersmith"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def start(
     workers: int = 1,
     port: int | None = None,
     log_path: Path | None = None,
+    supply: str | None = None,
 ) -> Server:
     """Start ``numbersmith serve`` with fixed credentials and wait for /healthz."""
     project_id = project_id or str(uuid.uuid4())
@@ -71,6 +73,8 @@ def start(
         NUMBERSMITH_PROJECT_ID=project_id,
         NUMBERSMITH_API_TOKEN=api_token,
     )
+    if supply is not None:
+        env["NUMBERSMITH_SUPPLY"] = supply
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(NUMBERSMITH), "serve", "--port", str(port), "--workers", str(workers)],
@@ -107,3 +111,38 @@ def running(database_url: str, **options) -> Iterator[Server]:
         yield server
     finally:
         stop(server.process)
+
+
+def add_range(database_url: str, first: str, last: str) -> None:
+    """``numbersmith inventory add-range`` on that database."""
+    subprocess.run(
+        [str(NUMBERSMITH), "inventory", "add-range", first, last],
+        env=dict(os.environ, NUMBERSMITH_DATABASE_URL=database_url),
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database (support.databases), made and dropped through the project's
+    environment: an SDK's environment has no database driver."""
+
+    def call(function: str, *arguments: str) -> str:
+        script = (
+            "import sys; sys.path.insert(0, sys.argv[1]); from support import databases; "
+            f"print(databases.{function}(*sys.argv[2:]) or '')"
+        )
+        done = subprocess.run(
+            [str(PYTHON), "-c", script, str(ROOT / "tests"), *arguments],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    url = call("create_database")
+    try:
+        yield url
+    finally:
+        call("drop_database", url)
