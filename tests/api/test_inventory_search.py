@@ -40,8 +40,12 @@ def sell(db, numbers):
     )
 
 
+KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
+
+
 def matching(pattern, numbers):
-    digits = pattern.replace("*", "[0-9]")
+    """The numbers whose national digits contain the pattern (digits, letters, *)."""
+    digits = pattern.upper().translate(KEYPAD).replace("*", "[0-9]")
     regex = re.compile(rf"^\+1{digits}$" if len(pattern) == 10 else rf"^\+1.*{digits}")
     return {n for n in numbers if regex.match(n)}
 
@@ -65,7 +69,8 @@ def search(db):
 
 
 @pytest.mark.parametrize(
-    "pattern", ["9*9", "00", "5560", "*0*0", "9591", "23457", "3105560999", "31055609**", "8"]
+    "pattern",
+    ["9*9", "00", "5560", "*0*0", "9591", "23457", "3105560999", "31055609**", "8", "JJM", "w*w"],
 )
 def test_a_pattern_finds_every_free_number_that_matches(db, search, pattern):
     stock(db, STOCK)
