@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from numbersmith.store import Database, blocks
-from numbersmith.store.inventory import PICK_RANGE
 from numbersmith.store.migrations import upgrade
 from support.databases import postgres_database
 
@@ -105,7 +104,7 @@ def test_the_blocks_of_an_existing_inventory_are_recorded(empty_db):
         return empty_db.run_sync(
             lambda tx: {
                 block: {line for line in range(1000) if lines >> line & 1}
-                for block, lines in blocks.held_lines(tx, **scope, pick=0, pick_range=PICK_RANGE)
+                for block, lines in blocks.held_lines(tx, **scope, pick=0)
             }
         )
 

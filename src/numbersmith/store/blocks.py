@@ -52,6 +52,10 @@ def list_parameter(tx: Transaction, values: Sequence[str]) -> Any:
     return list(values) if tx.is_postgresql else orjson.dumps(list(values)).decode()
 
 
+#: Blocks' picks lie in [0, PICKS).
+PICKS = 2**31
+
+
 def pick_of(block: str) -> int:
     """Where a block stands in the order searches read blocks in: scattered by a hash."""
     return zlib.crc32(block.encode()) >> 1
@@ -176,7 +180,7 @@ def _page_statement(by_area_code: bool) -> sa.Select:
         statement.where(
             sa.tuple_(b.c.pick, b.c.block)
             > sa.tuple_(sa.bindparam("after_pick"), sa.bindparam("after_block")),
-            b.c.pick < sa.bindparam("before_pick"),
+            b.c.pick <= sa.bindparam("last_pick"),
         )
         .order_by(b.c.pick, b.c.block)
         .limit(sa.bindparam("page_size"))
@@ -193,10 +197,9 @@ def held_lines(
     country: str,
     toll_free: bool,
     pick: int,
-    pick_range: int,
 ) -> Iterator[tuple[str, int]]:
     """The blocks of an area code (or, without one, of one kind in a country) with the lines
-    held of each as a mask, in pick order from ``pick``, wrapping round at ``pick_range``.
+    held of each as a mask, in pick order from ``pick``, wrapping round.
     Read a page at a time, as the caller goes."""
     scope: dict[str, Any] = (
         {"area_code": area_code}
@@ -205,7 +208,7 @@ def held_lines(
     )
     statement = _PAGES[area_code is not None]
     size = FIRST_PAGE_SIZE
-    for low, high in ((pick, pick_range), (-1, pick)):
+    for low, last in ((pick, PICKS - 1), (-1, pick - 1)):
         after: tuple[int, str] = (low, "")
         while True:
             page = tx.all(
@@ -213,7 +216,7 @@ def held_lines(
                 **scope,
                 after_pick=after[0],
                 after_block=after[1],
-                before_pick=high,
+                last_pick=last,
                 page_size=size,
             )
             for block, lines, _ in page:

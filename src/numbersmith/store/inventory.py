@@ -470,7 +470,6 @@ def _search_blocks(
         country=query.country,
         toll_free=query.toll_free,
         pick=pick,
-        pick_range=PICK_RANGE,
     )
     candidates = _matching(held, query.contains)
     statement = _ask_statement(tx.dialect_name, query.profile_filters)
