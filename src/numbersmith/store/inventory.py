@@ -406,16 +406,12 @@ def _scan_statement(
 
 @functools.cache
 def _ask_statement(dialect: str, profile_filters: tuple[bool, bool, tuple[str, ...]]) -> sa.Select:
-    """Which of some numbers (the list parameter ``numbers``, see blocks.list_parameter) are in
-    the inventory, free, and fit the profile filters."""
+    """Which of some numbers (the list parameter ``numbers``, see blocks.among) are in the
+    inventory, free, and fit the profile filters."""
     statement = sa.select(t.c.phone_number, t.c.profile_id).where(
         INVENTORY_FREE, *_of_profile(*profile_filters)
     )
-    if dialect == "sqlite":
-        # A join from json_each looks each number up; "IN (SELECT … json_each)" costs 40% more.
-        given = sa.func.json_each(sa.bindparam("numbers")).table_valued("value")
-        return statement.select_from(given.join(t, t.c.phone_number == given.c.value))
-    return statement.where(t.c.phone_number == sa.func.any(sa.bindparam("numbers")))
+    return blocks.among(statement, t.c.phone_number, "numbers", dialect)
 
 
 def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[tuple[str, int]]:
