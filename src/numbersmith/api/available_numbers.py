@@ -60,14 +60,14 @@ def available_numbers(found: list[Candidate]) -> orjson.Fragment:
     shared: dict[int, str] = {}  # by id(): the results hold their Details alive meanwhile
     rendered = []
     last, keys = None, ""
-    for candidate in found:
-        details = candidate.details
+    for e164, details in found:  # e164: digits and a +, nothing in it needs escaping
         if details is not last:  # neighbours mostly share theirs (one exchange's, one place's)
             last = details
             keys = shared.get(id(details)) or shared.setdefault(id(details), _shared_keys(details))
-        e164 = candidate.phone_number  # E.164 digits: nothing in it needs escaping
-        name = f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
-        rendered.append(f'{{"friendly_name":"{name}","phone_number":"{e164}",{keys}')
+        rendered.append(
+            f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}",'
+            f'"phone_number":"{e164}",{keys}'
+        )
     return orjson.Fragment(f"[{','.join(rendered)}]".encode())
 
 

@@ -74,13 +74,13 @@ async def available(
         )
         if not drawn:
             break
-        numbers = [candidate.phone_number for candidate in drawn]
+        numbers = [number for number, _ in drawn]
 
         def owned_among(tx: Transaction, numbers: list[str] = numbers) -> set[str]:
             return store.owned_among(tx, numbers)
 
         owned = await db.run(owned_among)
-        found += [candidate for candidate in drawn if candidate.phone_number not in owned]
+        found += [candidate for candidate in drawn if candidate[0] not in owned]
         seen.update(numbers)
         if len(found) >= size or not owned:
             break  # a draw that found no owned number gave all the supply it could
@@ -99,14 +99,17 @@ async def _available_in_inventory(
     country = criteria.country
     known = supply.details.setdefault(country, {})
 
-    def work(tx: Transaction) -> list[tuple[str, int]]:
+    def work(tx: Transaction) -> list[Candidate]:
         found = inventory_store.search(tx, query, limit=size, pick=pick)
-        unknown = {profile for _, profile in found if profile not in known}
-        for profile_id, profile in inventory_store.profiles(tx, unknown).items():
-            known[profile_id] = _details(country, profile)
-        return found
+        try:
+            return [(number, known[profile]) for number, profile in found]
+        except KeyError:  # a profile not seen before: read the new ones, once
+            unknown = {profile for _, profile in found if profile not in known}
+            for profile_id, profile in inventory_store.profiles(tx, unknown).items():
+                known[profile_id] = _details(country, profile)
+            return [(number, known[profile]) for number, profile in found]
 
-    return [Candidate(number, known[profile]) for number, profile in await db.run(work)]
+    return await db.run(work)
 
 
 @functools.lru_cache(maxsize=1024)
