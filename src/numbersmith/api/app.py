@@ -18,17 +18,13 @@ from numbersmith.api import errors, forms, openapi
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
-from numbersmith.api.representation import API_VERSION, json_response
+from numbersmith.api.representation import json_response
 from numbersmith.config import Settings
 from numbersmith.provisioning.errors import ProvisioningError
 from numbersmith.provisioning.supply import supply_named
 from numbersmith.store import Database
 
 log = logging.getLogger("numbersmith")
-
-#: Every SDK sends the first; SignalWire documents the second. Routes are tried in order, so the
-#: one clients use most comes first.
-PREFIXES = (f"/{API_VERSION}", f"/api/laml/{API_VERSION}")
 
 
 def _api_error(exc: errors.ApiError) -> Response:
@@ -119,11 +115,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             return errors.error_response(503, errors.INTERNAL_ERROR, "The database is unavailable")
         return json_response({"status": "ok"})
 
-    routes: list[BaseRoute] = []
-    for prefix in PREFIXES:
-        routes += numbers.routes(prefix)
-        routes += available.routes(prefix)
-    routes += [Route("/healthz", healthz, methods=["GET"]), *openapi.routes()]
+    # Routes are tried in order, so the ones clients call most come first.
+    routes: list[BaseRoute] = [
+        *numbers.routes(),
+        *available.routes(),
+        Route("/healthz", healthz, methods=["GET"]),
+        *openapi.routes(),
+    ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Application) -> AsyncIterator[None]:

@@ -20,7 +20,7 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
 from numbersmith.api.representation import BASE_PATH, json_response
-from numbersmith.api.routing import SUFFIX, resource
+from numbersmith.api.routing import PREFIX, SUFFIX, resource
 from numbersmith.numbering import geography, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria, Details
 from numbersmith.provisioning import search
@@ -227,12 +227,13 @@ class AvailablePhoneNumbers:
         )
         return json_response(body)
 
-    def routes(self, prefix: str) -> list[Route]:
-        collection = f"{prefix}/Accounts/{{account_sid}}/{RESOURCE}"
+    def routes(self) -> list[Route]:
+        collection = f"{PREFIX}/Accounts/{{account_sid}}/{RESOURCE}"
         instance = collection + "/{iso_country}"
+        # No two patterns overlap, so the ones clients call most come first.
         return [
-            resource(collection + SUFFIX, GET=self.countries),
-            resource(instance, GET=self.country),
             resource(instance + "/Local" + SUFFIX, GET=self.local),
             resource(instance + "/TollFree" + SUFFIX, GET=self.toll_free),
+            resource(collection + SUFFIX, GET=self.countries),
+            resource(instance, GET=self.country),
         ]

@@ -13,7 +13,7 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
 from numbersmith.api.representation import RenderedNumbers, incoming_numbers_path, json_response
-from numbersmith.api.routing import SUFFIX, resource
+from numbersmith.api.routing import PREFIX, SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers
 from numbersmith.provisioning.supply import SYNTHETIC, Supply
@@ -127,8 +127,8 @@ class IncomingPhoneNumbers:
         await numbers.release(self.db, project, _sid(request))
         return Response(status_code=204)
 
-    def routes(self, prefix: str) -> list[Route]:
-        collection = f"{prefix}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
+    def routes(self) -> list[Route]:
+        collection = f"{PREFIX}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
         return [
             resource(collection + SUFFIX, GET=self.list, POST=self.create),
             # The sid segment may end in .json; _sid strips it.

@@ -1,5 +1,6 @@
 """Route helpers that keep dispatch cheap: every request pays for each pattern tried before its
-own, so each resource path is one route with an optional ``.json`` suffix, whatever its methods."""
+own, so each resource path is one route, whatever its methods, under both path prefixes and with
+or without the ``.json`` suffix."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+
+from numbersmith.api.representation import API_VERSION
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -26,10 +29,26 @@ class JsonSuffix(Convertor[str]):
         return value
 
 
+class ApiPrefix(Convertor[str]):
+    """``/2010-04-01``, which every SDK sends, or ``/api/laml/2010-04-01``, which SignalWire
+    documents."""
+
+    regex = rf"(?:api/laml/)?{API_VERSION}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
 register_url_convertor("json", JsonSuffix())
+register_url_convertor("api", ApiPrefix())
 
 #: Append to a path whose last segment may carry ``.json``.
 SUFFIX = "{suffix:json}"
+#: The start of every API path: either prefix.
+PREFIX = "/{prefix:api}"
 
 
 class Resource:
