@@ -130,6 +130,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Everything loaded so far (libphonenumber's metadata above all) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall the loop.
         gc.freeze()
+        # Requests leave almost no cycles behind, yet a purchase allocates dozens of objects the
+        # collector tracks, so at the default threshold (700) it ran every few purchases. A young
+        # collection costs what is alive when it runs (the requests in flight), whatever the
+        # threshold, so running it a fourteenth as often saved 3 µs a purchase.
+        gc.set_threshold(10_000, 10, 10)
         yield
         if database is None:
             db.dispose()
