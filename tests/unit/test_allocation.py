@@ -10,12 +10,11 @@ def owned_lookup(owned):
     """An in-memory stand-in for the store's ordered query of owned numbers."""
     ordered = sorted(owned)
 
-    def owned_between(first, last, limit):
+    def owned_from(first, limit):
         start = bisect.bisect_left(ordered, first)
-        stop = bisect.bisect_right(ordered, last)
-        return ordered[start:stop][:limit]
+        return ordered[start : start + limit]
 
-    return owned_between
+    return owned_from
 
 
 def test_takes_the_start_number_when_it_is_free():
@@ -48,3 +47,9 @@ def test_reports_a_full_space():
     space = type(SPACE)("310", SPACE.exchanges[:1], "US", False)
     owned = [space.number(i) for i in range(space.size)]
     assert first_free(space, 123, owned_lookup(owned)) is None
+
+
+def test_a_number_owned_past_the_end_of_the_space_is_not_taken_for_one_of_it():
+    last = SPACE.size - 1
+    owned = [SPACE.number(last - 1), "+1311" + SPACE.number(0)[5:]]  # then one of area code 311
+    assert first_free(SPACE, last - 1, owned_lookup(owned)) == SPACE.number(last)

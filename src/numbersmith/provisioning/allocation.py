@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 from numbersmith.numbering import AreaCodeSpace
 
-#: Owned numbers in ``[first, last]``, ascending, at most ``limit`` of them.
-OwnedBetween = Callable[[str, str, int], Sequence[str]]
+#: Owned numbers from ``first`` on, ascending, at most ``limit`` of them.
+OwnedFrom = Callable[[str, int], Sequence[str]]
 
 # Owned numbers are read a few at first, since the first is usually past the start already,
 # then in growing chunks through a long run of owned numbers.
@@ -21,33 +21,35 @@ _FIRST_CHUNK = 1
 _MAX_CHUNK = 256
 
 
-def first_free(space: AreaCodeSpace, start: int, owned_between: OwnedBetween) -> str | None:
+def first_free(space: AreaCodeSpace, start: int, owned_from: OwnedFrom) -> str | None:
     """The first number of ``space`` at or after ordinal ``start`` (wrapping) that is not owned."""
     for low, high in ((start, space.size), (0, start)):
-        found = _first_free_in(space, low, high, owned_between)
+        found = _first_free_in(space, low, high, owned_from)
         if found is not None:
             return found
     return None
 
 
-def _first_free_in(
-    space: AreaCodeSpace, low: int, high: int, owned_between: OwnedBetween
-) -> str | None:
+def _first_free_in(space: AreaCodeSpace, low: int, high: int, owned_from: OwnedFrom) -> str | None:
+    """The first number not owned with an ordinal in [low, high).
+
+    An owned number read that is not the candidate lies beyond it, and so the candidate is
+    free: whether that number is of the space or past its end makes no difference.
+    """
+    if low >= high:
+        return None
     ordinal = low
-    last = space.number(high - 1) if high > low else None
+    candidate = space.number(ordinal)
     chunk = _FIRST_CHUNK
-    while ordinal < high and last is not None:
-        candidate = space.number(ordinal)
-        owned = owned_between(candidate, last, chunk)
+    while True:
+        owned = owned_from(candidate, chunk)
         for number in owned:
-            candidate = space.number(ordinal)
-            if number > candidate:
+            if number != candidate:
                 return candidate
-            if number == candidate:
-                ordinal += 1
-                if ordinal >= high:
-                    return None
+            ordinal += 1
+            if ordinal >= high:
+                return None
+            candidate = space.number(ordinal)
         if len(owned) < chunk:
-            return space.number(ordinal)
+            return candidate
         chunk = min(chunk * 4, _MAX_CHUNK)
-    return None

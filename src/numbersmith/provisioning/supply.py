@@ -59,7 +59,7 @@ class SyntheticSupply:
 
     def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
         start = rng.randrange(space.size)
-        e164 = first_free(space, start, lambda a, b, n: number_store.owned_between(tx, a, b, n))
+        e164 = first_free(space, start, lambda first, n: number_store.owned_from(tx, first, n))
         return _synthetic(space, e164) if e164 is not None else None
 
 

@@ -28,9 +28,9 @@ _UPDATE = (
 _DELETE = t.delete().where(
     t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
 )
-_OWNED_BETWEEN = (
+_OWNED_FROM = (
     sa.select(t.c.phone_number)
-    .where(t.c.phone_number >= sa.bindparam("first"), t.c.phone_number <= sa.bindparam("last"))
+    .where(t.c.phone_number >= sa.bindparam("first"))
     .order_by(t.c.phone_number)
     .limit(sa.bindparam("limit"))
 )
@@ -68,8 +68,9 @@ def delete(tx: Transaction, project_id: str, sid: str) -> bool:
     return tx.execute(_DELETE, sid=sid, project_id=project_id) > 0
 
 
-def owned_between(tx: Transaction, first: str, last: str, limit: int) -> list[str]:
-    return [row[0] for row in tx.all(_OWNED_BETWEEN, first=first, last=last, limit=limit)]
+def owned_from(tx: Transaction, first: str, limit: int) -> list[str]:
+    """Up to ``limit`` owned numbers, ascending from ``first``."""
+    return [row[0] for row in tx.all(_OWNED_FROM, first=first, limit=limit)]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
