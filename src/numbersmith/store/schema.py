@@ -76,7 +76,8 @@ incoming_phone_numbers = sa.Table(
     sa.Column("status_callback_method", sa.String(4), nullable=False),
     sa.Column("date_created", sa.BigInteger, nullable=False),
     sa.Column("date_updated", sa.BigInteger, nullable=False),
-    sa.Index("ix_incoming_phone_numbers_project_id_id", "project_id", "id"),
+    # Pages are read in id order, keys only (see numbers.page_keys): the index holds them all.
+    sa.Index("ix_incoming_phone_numbers_page", "project_id", "id", "sid", "date_updated"),
 )
 
 inventory_profiles = sa.Table(
