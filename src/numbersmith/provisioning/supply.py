@@ -24,7 +24,7 @@ from numbersmith.store import numbers as number_store
 SUPPLIES = ("synthetic", "inventory")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: building a frozen one cost a purchase 0.5 µs more
 class Supplied:
     """A number handed out, and what is known of it."""
 
