@@ -240,6 +240,11 @@ class Database:
             # Take the write lock up front: a deferred transaction that later upgrades can
             # deadlock against another process and fail instead of waiting.
             connection.execute("BEGIN IMMEDIATE")
+        elif not self.is_sqlite:
+            # On PostgreSQL a read runs each statement on its own, as on SQLite: no COMMIT, so
+            # one round trip to the server fewer. Reads of several statements expect no common
+            # snapshot (a number released between a page's two reads is simply not listed).
+            connection.autocommit = not write
         return True
 
     def _rolled_back(self, connection: Any, exc: BaseException) -> BaseException:
