@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.base import Executable
@@ -129,6 +130,7 @@ class Database:
             sa.event.listen(self.engine, "connect", _configure_sqlite)
         else:
             self.engine = sa.create_engine(self.url, pool_size=_POOL_SIZE, max_overflow=0)
+            sa.event.listen(self.engine, "checkin", _leave_autocommit)
         # As many threads as pooled connections: more would wait for a connection anyway, and
         # overflow connections are opened and closed per unit of work.
         self._threads = anyio.CapacityLimiter(_POOL_SIZE)
@@ -398,6 +400,17 @@ _PING = sa.select(sa.literal_column("1"))
 # Registered, the lookup finds them at once; SQLite stores the same 0 or 1, and NULL.
 sqlite3.register_adapter(bool, int)
 sqlite3.register_adapter(type(None), lambda nothing: nothing)
+
+
+def _leave_autocommit(dbapi_connection: Any, _record: Any) -> None:
+    """Hand a PostgreSQL connection back to the pool in the driver's default mode, which
+    SQLAlchemy's own transactions (migrations) expect: reads switch it to autocommit."""
+    if (
+        dbapi_connection is not None
+        and dbapi_connection.autocommit
+        and dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    ):
+        dbapi_connection.autocommit = False
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
