@@ -128,6 +128,10 @@ class Database:
                 self.url, paramstyle="named", connect_args={"check_same_thread": False}
             )
             sa.event.listen(self.engine, "connect", _configure_sqlite)
+            # The driver is in autocommit mode (see _configure_sqlite), so SQLAlchemy's own
+            # transactions (migrations above all) begin one explicitly, or each statement would
+            # stand alone and a migration cut short would leave its first half applied.
+            sa.event.listen(self.engine, "begin", _begin_sqlite)
         else:
             self.engine = sa.create_engine(self.url, pool_size=_POOL_SIZE, max_overflow=0)
             sa.event.listen(self.engine, "checkin", _leave_autocommit)
@@ -411,6 +415,10 @@ def _leave_autocommit(dbapi_connection: Any, _record: Any) -> None:
         and dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     ):
         dbapi_connection.autocommit = False
+
+
+def _begin_sqlite(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
