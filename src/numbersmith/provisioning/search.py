@@ -80,7 +80,7 @@ async def available(
             return store.owned_among(tx, numbers)
 
         owned = await db.run(owned_among)
-        found += [candidate for candidate in drawn if candidate[0] not in owned]
+        found += [(number, details) for number, details in drawn if number not in owned]
         seen.update(numbers)
         if len(found) >= size or not owned:
             break  # a draw that found no owned number gave all the supply it could
