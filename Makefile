@@ -39,6 +39,7 @@ test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/traffic.py
 
 clean:
 	rm -rf $(VENV) $(TWILIO_VENV) $(SIGNALWIRE_VENV)

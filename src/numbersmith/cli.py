@@ -1,13 +1,15 @@
-"""``numbersmith serve | project | token | application | inventory``."""
+"""``numbersmith serve | project | token | application | simulate | inventory``."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
+import ipaddress
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TextIO
 
 import click
@@ -18,6 +20,10 @@ from numbersmith.provisioning import accounts
 from numbersmith.provisioning import inventory as inventory_cases
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
+from numbersmith.traffic import transcript
+from numbersmith.traffic.delivery import Allowlist, Courier
+from numbersmith.traffic.interpreter import CallerScript
+from numbersmith.traffic.simulation import Exchange, Simulator, TrafficError
 from numbersmith.store.migrations import upgrade
 
 
@@ -66,6 +72,14 @@ def serve(host: str, port: int, workers: int, access_log: bool, supply: str | No
             err=True,
         )
     db.dispose()
+    if settings.webhook_allow is None and not _is_loopback(host):
+        click.echo(
+            f"Warning: serving on {host} with NUMBERSMITH_WEBHOOK_ALLOW unset: anyone who can "
+            "reach this server can make it send webhook requests to any address it can reach, "
+            "inside your network too. Set NUMBERSMITH_WEBHOOK_ALLOW to the networks or hosts "
+            "your webhooks live on.",
+            err=True,
+        )
     click.echo(
         f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply)",
         err=True,
@@ -84,6 +98,13 @@ def serve(host: str, port: int, workers: int, access_log: bool, supply: str | No
         # No client addresses are used, so forwarded headers need no parsing on every request.
         proxy_headers=False,
     )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _announce(credentials: accounts.Credentials, note: str) -> None:
@@ -165,6 +186,75 @@ def application_create(project_id: str, name: str) -> None:
         click.echo(accounts.create_application(_database(), project_id, name))
     except accounts.UnknownProject:
         raise click.ClickException(f"no project {project_id}") from None
+
+
+@main.group()
+def simulate() -> None:
+    """Send a number a message or a call, as if from outside: its webhooks are requested, the
+    LaML that comes back runs, and the exchange is journalled."""
+
+
+def _simulator_run(work: Callable[[Simulator], Awaitable[Exchange]]) -> Exchange:
+    async def run() -> Exchange:
+        db = _database()
+        settings = Settings.from_environment()
+        allow = Allowlist.parse(settings.webhook_allow) if settings.webhook_allow else None
+        courier = Courier(allow=allow)
+        try:
+            return await work(Simulator(db, courier))
+        except TrafficError as exc:
+            raise click.ClickException(transcript.refusal(exc)) from None
+        finally:
+            await courier.aclose()
+            db.dispose()
+
+    return asyncio.run(run())
+
+
+def _show(exchange: Exchange, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({**exchange.record, "deliveries": exchange.deliveries}, indent=2))
+    else:
+        click.echo(transcript.text(exchange.record, exchange.deliveries))
+
+
+@simulate.command("message")
+@click.option("--to", required=True, help="The number that receives it (E.164).")
+@click.option("--from", "from_", help="Who sends it (E.164). [default: +12025550123]")
+@click.option("--body", default="", help="The text.")
+@click.option("--media", multiple=True, help="A media URL; repeat for more.")
+@click.option("--json", "as_json", is_flag=True, help="Print the exchange as JSON.")
+def simulate_message(
+    to: str, from_: str | None, body: str, media: tuple[str, ...], as_json: bool
+) -> None:
+    """Deliver a message to a number; print what its webhook answered and the replies."""
+    exchange = _simulator_run(
+        lambda simulator: simulator.message_to(to, from_=from_, body=body, media=media)
+    )
+    _show(exchange, as_json)
+
+
+@simulate.command("call")
+@click.option("--to", required=True, help="The number called (E.164).")
+@click.option("--from", "from_", help="Who calls (E.164). [default: +12025550123]")
+@click.option("--digits", multiple=True, help="What to press at each Gather, in turn.")
+@click.option("--speech", multiple=True, help="What to say at each speech Gather, in turn.")
+@click.option("--dial", multiple=True, help="How each Dial ends (completed[:SECONDS], busy, …).")
+@click.option("--json", "as_json", is_flag=True, help="Print the exchange as JSON.")
+def simulate_call(
+    to: str,
+    from_: str | None,
+    digits: tuple[str, ...],
+    speech: tuple[str, ...],
+    dial: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Place a call to a number and run it to its end; print the transcript."""
+    script = CallerScript(digits=digits, speech=speech, dial=dial)
+    exchange = _simulator_run(
+        lambda simulator: simulator.call_to(to, from_=from_, script=script)
+    )
+    _show(exchange, as_json)
 
 
 @main.group()

@@ -19,6 +19,10 @@ class Settings:
     api_token: str | None = None
     #: "synthetic" (every valid number, made on demand) or "inventory" (imported numbers only).
     supply: str = "synthetic"
+    #: Where webhooks may be delivered: comma-separated networks and host names; None: anywhere.
+    webhook_allow: str | None = None
+    #: How long the journal of simulated traffic keeps an exchange and its deliveries.
+    journal_days: float = 7.0
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -27,4 +31,6 @@ class Settings:
             project_id=os.environ.get("NUMBERSMITH_PROJECT_ID") or None,
             api_token=os.environ.get("NUMBERSMITH_API_TOKEN") or None,
             supply=os.environ.get("NUMBERSMITH_SUPPLY") or "synthetic",
+            webhook_allow=os.environ.get("NUMBERSMITH_WEBHOOK_ALLOW") or None,
+            journal_days=float(os.environ.get("NUMBERSMITH_JOURNAL_DAYS") or 7),
         )

@@ -38,14 +38,19 @@ def numbersmith(tmp_path_factory: pytest.TempPathFactory):
 
 
 def connect(numbersmith: server.Server, api_token: str) -> Client:
+    return connect_as(numbersmith, numbersmith.project_id, api_token)
+
+
+def connect_as(numbersmith: server.Server, project_id: str, api_token: str) -> Client:
+    """A client of the SDK under test, authenticated as ``project_id``."""
     if SignalWireClient is not None:
         client = SignalWireClient(
-            numbersmith.project_id, api_token, signalwire_space_url="example.signalwire.com"
+            project_id, api_token, signalwire_space_url="example.signalwire.com"
         )
     else:
         # A non-empty environment stops the client reading TWILIO_* variables, some of which
         # (TWILIO_EDGE, TWILIO_REGION) rewrite the host it talks to.
-        client = Client(numbersmith.project_id, api_token, environment={"_": "1"})
+        client = Client(project_id, api_token, environment={"_": "1"})
     client.api.base_url = numbersmith.base_url
     return client
 

@@ -8,6 +8,7 @@ project's main environment, ``.venv``.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -111,6 +112,19 @@ def running(database_url: str, **options) -> Iterator[Server]:
         yield server
     finally:
         stop(server.process)
+
+
+def create_project(database_url: str, name: str = "test") -> dict[str, str]:
+    """``numbersmith project create --json`` on that database: project_id, api_token and
+    signing_key of a new project."""
+    done = subprocess.run(
+        [str(NUMBERSMITH), "project", "create", "--name", name, "--json"],
+        env=dict(os.environ, NUMBERSMITH_DATABASE_URL=database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
 
 
 def add_range(database_url: str, first: str, last: str) -> None:

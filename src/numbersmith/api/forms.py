@@ -64,6 +64,28 @@ PAGING = (
     Parameter("PageToken", "page_token", "string", "The opaque cursor given in next_page_uri and previous_page_uri."),
 )
 
+INBOUND_MESSAGE = (
+    Parameter("To", "to", "string", "The project's number the message reaches, in E.164 form.", "+13103386745"),
+    Parameter("From", "from_", "string", "Who sends it, in E.164 form. Defaults to +12025550123.", "+14155550100"),
+    Parameter("Body", "body", "string", "The text, at most 1,600 characters.", "Hello"),
+    Parameter("MediaUrl", "media", "url", "A media URL; repeat for more, at most 10."),
+)
+INBOUND_CALL = (
+    Parameter("To", "to", "string", "The project's number called, in E.164 form.", "+13103386745"),
+    Parameter("From", "from_", "string", "Who calls, in E.164 form. Defaults to +12025550123.", "+14155550100"),
+    Parameter("Digits", "digits", "string", "What the caller presses at a Gather; repeat for each Gather in turn. None left: the Gather times out.", "1"),
+    Parameter("SpeechResult", "speech", "string", "What the caller says at a speech Gather; repeat for each in turn."),
+    Parameter("DialCallStatus", "dial", "string", "How a Dial ends (completed, busy, no-answer, failed, optionally :SECONDS as in completed:42); repeat for each Dial in turn.", "completed:42"),
+    Parameter("CallerName", "caller_name", "string", "The caller's name, sent as CallerName when the number has VoiceCallerIdLookup."),
+    Parameter("ForwardedFrom", "forwarded_from", "string", "The number the call was forwarded from, sent as ForwardedFrom."),
+)
+DELIVERY_FILTERS = (
+    Parameter("PhoneNumber", "phone_number", "string", "Only requests made for this number of the project, in E.164 form.", "+13103386745"),
+    Parameter("ExchangeSid", "exchange_sid", "string", "Only requests made for this inbound message or call."),
+)
+#: Parameters that may be given more than once: every value counts, in order.
+REPEATABLE = frozenset({"MediaUrl", "Digits", "SpeechResult", "DialCallStatus"})
+
 SEARCH_FILTERS = (
     Parameter("AreaCode", "area_code", "string", "Only numbers in this area code; for TollFree, a toll-free code.", "310"),
     Parameter("Contains", "contains", "string", "A pattern the 10-digit national number contains: digits, letters (their keypad digits: STORM is 78676) and * for any one digit. Ten characters match the whole number.", "STORM"),
@@ -114,6 +136,12 @@ def parse_boolean(name: str, value: str) -> bool:
 
 async def read_form(request: Request) -> dict[str, str]:
     """The url-encoded body as a dict. Refuses bodies over 64 KiB and other content types."""
+    return dict(await read_form_items(request))
+
+
+async def read_form_items(request: Request) -> list[tuple[str, str]]:
+    """The url-encoded body as (name, value) pairs in order, for parameters that repeat
+    (``MediaUrl``, ``Digits``). Refuses bodies over 64 KiB and other content types."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise ApiError(413, INVALID_PARAMETER, "The request body must be at most 64 KiB")
@@ -123,12 +151,12 @@ async def read_form(request: Request) -> dict[str, str]:
         if len(body) > MAX_BODY:
             raise ApiError(413, INVALID_PARAMETER, "The request body must be at most 64 KiB")
     if not body:
-        return {}
+        return []
     content_type = request.headers.get("content-type", _FORM_TYPE).split(";")[0].strip().lower()
     if content_type != _FORM_TYPE:
         raise ApiError(415, INVALID_PARAMETER, f"The request body must be {_FORM_TYPE}")
     try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, INVALID_PARAMETER, "The request body is not valid form data") from exc
 

@@ -18,6 +18,11 @@ _COLUMNS = [t.c[field.name] for field in dataclasses.fields(IncomingNumber)]
 _BY_SID = sa.select(*_COLUMNS).where(
     t.c.sid == sa.bindparam("sid"), t.c.project_id == sa.bindparam("project_id")
 )
+_BY_PHONE_NUMBER = sa.select(*_COLUMNS).where(
+    t.c.phone_number == sa.bindparam("phone_number"),
+    t.c.project_id == sa.bindparam("project_id"),
+)
+_OWNER = sa.select(t.c.project_id).where(t.c.phone_number == sa.bindparam("phone_number"))
 # Concurrent updates of one number queue on its row (PostgreSQL; SQLite writers are serial).
 _BY_SID_FOR_UPDATE = _BY_SID.with_for_update()
 _UPDATE = (
@@ -48,6 +53,18 @@ def get(
 ) -> IncomingNumber | None:
     row = tx.one(_BY_SID_FOR_UPDATE if for_update else _BY_SID, sid=sid, project_id=project_id)
     return IncomingNumber(*row) if row else None
+
+
+def get_by_phone_number(tx: Transaction, project_id: str, phone_number: str) -> IncomingNumber | None:
+    """The project's number ``phone_number`` (E.164), if the project owns it."""
+    row = tx.one(_BY_PHONE_NUMBER, phone_number=phone_number, project_id=project_id)
+    return IncomingNumber(*row) if row else None
+
+
+def owner(tx: Transaction, phone_number: str) -> str | None:
+    """The project that owns ``phone_number`` (E.164), if any."""
+    row = tx.one(_OWNER, phone_number=phone_number)
+    return row[0] if row else None
 
 
 _INSERTED = tuple(c.name for c in _COLUMNS if c.name != "id")  # the store assigns the id

@@ -170,3 +170,36 @@ inventory_blocks = sa.Table(
     sa.Index("ix_inventory_blocks_by_area_code", "area_code", "pick", "block"),
     sa.Index("ix_inventory_blocks", "iso_country", "toll_free", "pick", "block"),
 )
+
+exchanges = sa.Table(
+    "exchanges",
+    metadata,
+    # The journal of simulated traffic: one row per inbound message or call, with everything it
+    # came to (replies, the LaML steps run) as one JSON document, written once and never changed.
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("sid", sa.String(36), nullable=False, unique=True),
+    sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # "message" or "call"
+    sa.Column("phone_number", sa.String(16), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("date_created", sa.BigInteger, nullable=False),
+    # Pruning by age reads the oldest rows first.
+    sa.Index("ix_exchanges_date_created", "date_created"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    # Every webhook request made for a project, in the order made: lists page newest first on
+    # the id with a keyset cursor, as the numbers do. The attempt itself is a JSON document.
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False),
+    sa.Column("exchange_sid", sa.String(36), nullable=False),
+    sa.Column("phone_number", sa.String(16), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("date_created", sa.BigInteger, nullable=False),
+    sa.Index("ix_deliveries_page", "project_id", "id"),
+    sa.Index("ix_deliveries_by_number", "project_id", "phone_number", "id"),
+    sa.Index("ix_deliveries_by_exchange", "exchange_sid", "id"),
+    sa.Index("ix_deliveries_date_created", "date_created"),
+)
