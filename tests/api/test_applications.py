@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -347,8 +348,6 @@ def test_deleting_an_application_clears_it_from_the_numbers_naming_it(account):
 
 
 def test_the_lookup_for_traffic_gives_every_setting(account, db):
-    import asyncio
-
     created = create(account, **EVERY_SETTING)
     found = asyncio.run(applications.get(db, account.project_id, created["sid"]))
     assert found is not None

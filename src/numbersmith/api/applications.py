@@ -46,8 +46,9 @@ class Applications:
     async def list(self, request: Request) -> Response:
         project = await self._project(request)
         query = request.query_params
-        friendly_name = forms.decode(forms.APPLICATION_LIST_FILTERS, query).get("friendly_name")
-        echoed = [(p.wire, query[p.wire]) for p in forms.APPLICATION_LIST_FILTERS if p.wire in query]
+        filters = forms.APPLICATION_LIST_FILTERS
+        friendly_name = forms.decode(filters, query).get("friendly_name")
+        echoed = [(p.wire, query[p.wire]) for p in filters if p.wire in query]
         page = paging.page_request(query)
         found, more = await applications.page(
             self.db, project, friendly_name, size=page.size, after=page.after, before=page.before

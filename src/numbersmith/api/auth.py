@@ -71,6 +71,10 @@ class Authenticator:
         """``authorize``, for a route that a token holding any one of ``scopes`` may use."""
         header = request.headers.get("authorization")
         principal = await self._principal(header) if header else None
-        if principal is None or scopes.isdisjoint(principal.scopes) or principal.project_id != account_sid:
+        if (
+            principal is None
+            or scopes.isdisjoint(principal.scopes)
+            or principal.project_id != account_sid
+        ):
             raise authentication_failed()
         return principal.project_id

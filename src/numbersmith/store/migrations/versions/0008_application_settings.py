@@ -44,10 +44,8 @@ def _rebuild(columns: list[sa.Column], values: dict[str, str], order: str) -> No
     """Replace the table with one of ``columns``, filled from the old rows: ``values`` maps each
     new column to an SQL expression over the old one."""
     op.create_table(NEW, *columns)
-    names = ", ".join(values)
-    op.execute(
-        f"INSERT INTO {NEW} ({names}) SELECT {', '.join(values.values())} FROM {TABLE} ORDER BY {order}"
-    )
+    names, expressions = ", ".join(values), ", ".join(values.values())
+    op.execute(f"INSERT INTO {NEW} ({names}) SELECT {expressions} FROM {TABLE} ORDER BY {order}")
     op.drop_table(TABLE)
     op.rename_table(NEW, TABLE)
     if op.get_context().dialect.name == "postgresql":
