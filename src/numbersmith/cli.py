@@ -18,6 +18,7 @@ import uvicorn
 from numbersmith.config import Settings
 from numbersmith.provisioning import accounts
 from numbersmith.provisioning import inventory as inventory_cases
+from numbersmith.provisioning.errors import InvalidFriendlyName
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
 from numbersmith.traffic import transcript
@@ -186,6 +187,8 @@ def application_create(project_id: str, name: str) -> None:
         click.echo(accounts.create_application(_database(), project_id, name))
     except accounts.UnknownProject:
         raise click.ClickException(f"no project {project_id}") from None
+    except InvalidFriendlyName:
+        raise click.ClickException("--name must be 1 to 64 characters long") from None
 
 
 @main.group()

@@ -95,16 +95,20 @@ def numbers_path(server: Server) -> str:
 
 
 class OwnedNumber:
-    """A number the project owns, bought again whenever a fuzzed DELETE releases it."""
+    """A number the project owns, bought again whenever a fuzzed DELETE releases it (or an
+    application, created again whenever a fuzzed DELETE deletes it)."""
 
-    def __init__(self, http: httpx.Client, numbers_path: str) -> None:
+    def __init__(
+        self, http: httpx.Client, numbers_path: str, form: dict[str, str] | None = None
+    ) -> None:
         self.http = http
         self.numbers_path = numbers_path
+        self.form = form or {"AreaCode": "415"}
         self.sid: str | None = None
 
     def current(self) -> str:
         if self.sid is None:
-            bought = self.http.post(self.numbers_path + ".json", data={"AreaCode": "415"})
+            bought = self.http.post(self.numbers_path + ".json", data=self.form)
             assert bought.status_code == 201, bought.text
             self.sid = bought.json()["sid"]
         return self.sid
@@ -117,6 +121,12 @@ class OwnedNumber:
 @pytest.fixture(scope="module")
 def owned_number(http: httpx.Client, numbers_path: str) -> OwnedNumber:
     return OwnedNumber(http, numbers_path)
+
+
+@pytest.fixture(scope="module")
+def owned_application(http: httpx.Client, server: Server) -> OwnedNumber:
+    path = f"/2010-04-01/Accounts/{server.project_id}/Applications"
+    return OwnedNumber(http, path, {"FriendlyName": "fuzzed"})
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +177,7 @@ def test_generated_requests_with_credentials(
     server: Server,
     operations: list[schemathesis.APIOperation],
     owned_number: OwnedNumber,
+    owned_application: OwnedNumber,
     mode: GenerationMode,
 ) -> None:
     credentials = base64.b64encode(f"{server.project_id}:{server.api_token}".encode()).decode()
@@ -175,12 +186,13 @@ def test_generated_requests_with_credentials(
     def call(drawn: tuple[schemathesis.Case, bool]) -> None:
         case, realistic = drawn
         # Random sids and area codes only ever reach the refusals. Half the requests name a
-        # number the project owns, or an area code with free numbers, so that purchases,
-        # updates and releases with generated settings really happen.
+        # number (or application) the project owns, or an area code with free numbers, so that
+        # purchases, updates and releases with generated settings really happen.
+        owned = owned_application if "/Applications" in case.path else owned_number
         sid = (case.path_parameters or {}).get("Sid")
         if realistic and sid is not None:
-            sid = case.path_parameters["Sid"] = owned_number.current()
-        is_purchase = case.method.upper() == "POST" and sid is None
+            sid = case.path_parameters["Sid"] = owned.current()
+        is_purchase = case.method.upper() == "POST" and sid is None and owned is owned_number
         if realistic and is_purchase and isinstance(case.body, dict):
             case.body.pop("PhoneNumber", None)
             case.body["AreaCode"] = "415"
@@ -190,7 +202,7 @@ def test_generated_requests_with_credentials(
             succeeded.add(case.operation.label)
             # A success must be the documented representation: the SDKs read every key.
             case.validate_response(response, checks=[response_schema_conformance])
-        owned_number.forget_if_released(case.method.upper(), sid, response.status_code)
+        owned.forget_if_released(case.method.upper(), sid, response.status_code)
 
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and not (len(operation.query) or len(operation.body)):

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route, Router
 from starlette.types import Lifespan, Message, Receive, Scope, Send
 
 from numbersmith.api import errors, forms, openapi
+from numbersmith.api.applications import Applications
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     routes: list[BaseRoute] = [
         *numbers.routes(),
         *available.routes(),
+        *Applications(db, auth).routes(),
         *traffic.routes(),
         Route("/healthz", healthz, methods=["GET"]),
         *openapi.routes(),

@@ -64,3 +64,17 @@ class Authenticator:
         if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
             raise authentication_failed()
         return principal.project_id
+
+    async def authorize_any(
+        self, request: Request, account_sid: str, scopes: frozenset[str]
+    ) -> str:
+        """``authorize``, for a route that a token holding any one of ``scopes`` may use."""
+        header = request.headers.get("authorization")
+        principal = await self._principal(header) if header else None
+        if (
+            principal is None
+            or scopes.isdisjoint(principal.scopes)
+            or principal.project_id != account_sid
+        ):
+            raise authentication_failed()
+        return principal.project_id

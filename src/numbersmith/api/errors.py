@@ -72,6 +72,7 @@ _SETTING_ERRORS: dict[type[domain.SettingError], tuple[int, str]] = {
     domain.InvalidMethod: (INVALID_METHOD, "{name} must be GET or POST"),
     domain.InvalidReceiveMode: (INVALID_METHOD, "{name} must be voice or fax"),
     domain.InvalidFriendlyName: (INVALID_FRIENDLY_NAME, "{name} must be 1 to 64 characters long"),
+    domain.FriendlyNameRequired: (INVALID_FRIENDLY_NAME, "{name} is required"),
     domain.InvalidReference: (INVALID_PARAMETER, "{name} must be at most 64 characters long"),
     domain.ApplicationNotFound: (APPLICATION_NOT_FOUND, "{name} does not name an application of this account"),
 }
@@ -82,7 +83,7 @@ def from_provisioning(error: domain.ProvisioningError, wire_name: WireName, path
     if isinstance(error, domain.SettingError):
         code, template = _SETTING_ERRORS[type(error)]
         return ApiError(400, code, template.format(name=wire_name(error.setting)))
-    if isinstance(error, domain.NumberNotFound):
+    if isinstance(error, (domain.NumberNotFound, domain.NoSuchApplication)):
         return not_found(path)
     if isinstance(error, domain.MissingNumberOrAreaCode):
         return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required")

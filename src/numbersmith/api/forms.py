@@ -52,6 +52,34 @@ PHONE_NUMBER = Parameter("PhoneNumber", "phone_number", "string", "The number to
 AREA_CODE = Parameter("AreaCode", "area_code", "string", "A US or Canadian area code; a free number in it is chosen for you.", "310")
 PURCHASE = (PHONE_NUMBER, AREA_CODE, *SETTINGS)
 
+_NUMBER_SETTINGS = {parameter.wire: parameter for parameter in SETTINGS}
+#: An application's settings, in the order of SignalWire's schema. Those a number has too mean
+#: the same and are read the same way.
+APPLICATION = (
+    Parameter("FriendlyName", "friendly_name", "string", "A name for the application, 1 to 64 characters. Required, on updates too.", "Front desk"),
+    *(
+        _NUMBER_SETTINGS[wire]
+        for wire in (
+            "VoiceUrl",
+            "VoiceMethod",
+            "VoiceFallbackUrl",
+            "VoiceFallbackMethod",
+            "StatusCallback",
+            "StatusCallbackMethod",
+            "VoiceCallerIdLookup",
+            "SmsUrl",
+            "SmsMethod",
+            "SmsFallbackUrl",
+            "SmsFallbackMethod",
+        )
+    ),
+    Parameter("SmsStatusCallback", "sms_status_callback", "url", "The URL that receives status updates of messages sent in reply."),
+    Parameter("SmsStatusCallbackMethod", "sms_status_callback_method", "method", "HTTP method for SmsStatusCallback."),
+)
+APPLICATION_LIST_FILTERS = (
+    Parameter("FriendlyName", "friendly_name", "string", "Only applications with exactly this friendly name."),
+)
+
 LIST_FILTERS = (
     Parameter("PhoneNumber", "phone_number", "string", "A full or partial number; * matches any one digit.", "+1310*"),
     Parameter("FriendlyName", "friendly_name", "string", "Only numbers with exactly this friendly name."),
@@ -117,7 +145,7 @@ UNSUPPORTED_SEARCH_FILTERS = tuple(
 #: A search answers one page, so only its size can be chosen.
 SEARCH_PAGING = tuple(parameter for parameter in PAGING if parameter.wire == "PageSize")
 
-_WIRE_NAMES = {parameter.setting: parameter.wire for parameter in PURCHASE}
+_WIRE_NAMES = {parameter.setting: parameter.wire for parameter in (*PURCHASE, *APPLICATION)}
 
 
 def wire_name(setting: str) -> str:

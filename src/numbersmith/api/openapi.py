@@ -17,7 +17,7 @@ from numbersmith import __version__
 from numbersmith.api import errors, forms
 from numbersmith.api.representation import API_VERSION
 from numbersmith.numbering import geography
-from numbersmith.provisioning.model import METHODS, RECEIVE_MODES
+from numbersmith.provisioning.model import MAX_FRIENDLY_NAME, METHODS, RECEIVE_MODES
 
 _PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -149,6 +149,42 @@ _COUNTRY_LIST_SCHEMA = {
         "countries": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumberCountry"}},
     },
 }
+_APPLICATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "account_sid": {"type": "string"},
+        "api_version": {"type": "string", "const": API_VERSION},
+        "date_created": {"type": "string", "description": "RFC 2822"},
+        "date_updated": {"type": "string", "description": "RFC 2822"},
+        "friendly_name": {"type": "string"},
+        "message_status_callback": {"type": ["string", "null"], "description": "The same URL as sms_status_callback."},
+        "sid": {"type": "string"},
+        "sms_fallback_method": {"type": "string", "enum": sorted(METHODS)},
+        "sms_fallback_url": _NULLABLE_STRING,
+        "sms_method": {"type": "string", "enum": sorted(METHODS)},
+        "sms_status_callback": _NULLABLE_STRING,
+        "sms_status_callback_method": {"type": "string", "enum": sorted(METHODS)},
+        "sms_url": _NULLABLE_STRING,
+        "status_callback": _NULLABLE_STRING,
+        "status_callback_method": {"type": "string", "enum": sorted(METHODS)},
+        "uri": {"type": "string"},
+        "voice_caller_id_lookup": {"type": "boolean"},
+        "voice_fallback_method": {"type": "string", "enum": sorted(METHODS)},
+        "voice_fallback_url": _NULLABLE_STRING,
+        "voice_method": {"type": "string", "enum": sorted(METHODS)},
+        "voice_url": _NULLABLE_STRING,
+    },
+}
+_APPLICATION_SCHEMA["required"] = sorted(_APPLICATION_SCHEMA["properties"])
+_APPLICATION_PAGE_SCHEMA = {
+    "type": "object",
+    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "applications"],
+    "properties": {
+        **_PAGE_META_PROPERTIES,
+        "applications": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
+    },
+}
 _ERROR_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -176,19 +212,30 @@ def _json(description: str, schema: str) -> dict[str, Any]:
     }
 
 
-def _form_body(parameters: tuple[forms.Parameter, ...]) -> dict[str, Any]:
+def _form_body(
+    parameters: tuple[forms.Parameter, ...], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
     properties = {}
     for parameter in parameters:
         schema = dict(_PARAMETER_SCHEMAS[parameter.kind], description=parameter.description)
         if parameter.example:
             schema["example"] = parameter.example
         properties[parameter.wire] = schema
+    body: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        body["required"] = list(required)
     return {
-        "required": False,
-        "content": {
-            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": properties}}
-        },
+        "required": bool(required),
+        "content": {"application/x-www-form-urlencoded": {"schema": body}},
     }
+
+
+def _application_body() -> dict[str, Any]:
+    """The form of a create or an update: FriendlyName is required in both."""
+    body = _form_body(forms.APPLICATION, required=("FriendlyName",))
+    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    schema["properties"]["FriendlyName"].update(minLength=1, maxLength=MAX_FRIENDLY_NAME)
+    return body
 
 
 def _query(parameters: tuple[forms.Parameter, ...]) -> list[dict[str, Any]]:
@@ -231,6 +278,18 @@ _BODY_ERRORS = {
     "413": _error("The body is larger than 64 KiB."),
     "415": _error("The body is not application/x-www-form-urlencoded."),
 }
+_APPLICATION_BODY_ERRORS = {
+    "400": _error(
+        f"Invalid input: {errors.INVALID_PARAMETER}, FriendlyName missing, empty or too long "
+        f"({errors.INVALID_FRIENDLY_NAME}), {errors.INVALID_METHOD}, {errors.INVALID_URL}."
+    ),
+    "413": _BODY_ERRORS["413"],
+    "415": _BODY_ERRORS["415"],
+}
+_APPLICATION_ERRORS = {
+    **_COMMON_ERRORS,
+    "401": _error(f"Authentication failed, or the token lacks the calling, messaging and fax scopes ({errors.AUTHENTICATION_FAILED})."),
+}
 _SEARCH_ERRORS = {
     "400": _error(
         f"Invalid search: a malformed filter ({errors.INVALID_PARAMETER}), an invalid AreaCode "
@@ -262,6 +321,8 @@ def document() -> dict[str, Any]:
     instance = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers/{{Sid}}.json"
     country = {"name": "IsoCountry", "in": "path", "required": True, "schema": {"type": "string", "enum": list(geography.COUNTRIES)}, "description": "ISO 3166-1 alpha-2 country code."}
     countries = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/AvailablePhoneNumbers"
+    applications = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/Applications"
+    application = {**sid, "description": "The application's sid."}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -281,6 +342,8 @@ def document() -> dict[str, Any]:
                 "AvailablePhoneNumberPage": _AVAILABLE_NUMBER_PAGE_SCHEMA,
                 "AvailablePhoneNumberCountry": _COUNTRY_SCHEMA,
                 "AvailablePhoneNumberCountryList": _COUNTRY_LIST_SCHEMA,
+                "Application": _APPLICATION_SCHEMA,
+                "ApplicationPage": _APPLICATION_PAGE_SCHEMA,
                 "Error": _ERROR_SCHEMA,
             },
         },
@@ -325,6 +388,47 @@ def document() -> dict[str, Any]:
                     "operationId": "releaseIncomingPhoneNumber",
                     "summary": "Release the number",
                     "responses": {"204": {"description": "Released."}, **_COMMON_ERRORS},
+                },
+            },
+            applications + ".json": {
+                "parameters": [account],
+                "post": {
+                    "operationId": "createApplication",
+                    "summary": "Create an application: URLs that handle the calls and messages of the numbers naming it",
+                    "requestBody": _application_body(),
+                    "responses": {"201": _json("The application.", "Application"), **_APPLICATION_ERRORS, **_APPLICATION_BODY_ERRORS},
+                },
+                "get": {
+                    "operationId": "listApplications",
+                    "summary": "List the project's applications, newest first",
+                    "parameters": _query(forms.APPLICATION_LIST_FILTERS + forms.PAGING),
+                    "responses": {
+                        "200": _json("A page of applications.", "ApplicationPage"),
+                        "400": _error(
+                            f"Invalid filter or paging ({errors.INVALID_PARAMETER}, {errors.INVALID_PAGE_TOKEN}, "
+                            f"{errors.PAGE_TOKEN_REQUIRED}, {errors.INVALID_PAGE_SIZE})."
+                        ),
+                        **_APPLICATION_ERRORS,
+                    },
+                },
+            },
+            applications + "/{Sid}.json": {
+                "parameters": [account, application],
+                "get": {
+                    "operationId": "fetchApplication",
+                    "summary": "Fetch one application",
+                    "responses": {"200": _json("The application.", "Application"), **_APPLICATION_ERRORS},
+                },
+                "post": {
+                    "operationId": "updateApplication",
+                    "summary": "Change the settings given (FriendlyName always); others stay as they are",
+                    "requestBody": _application_body(),
+                    "responses": {"200": _json("The application, updated.", "Application"), **_APPLICATION_ERRORS, **_APPLICATION_BODY_ERRORS},
+                },
+                "delete": {
+                    "operationId": "deleteApplication",
+                    "summary": "Delete the application; numbers naming it stop naming it",
+                    "responses": {"204": {"description": "Deleted."}, **_APPLICATION_ERRORS},
                 },
             },
             countries + ".json": {

@@ -1,4 +1,4 @@
-"""The JSON representation of an owned phone number.
+"""The JSON representation of an owned phone number, and of an application.
 
 Every field is always present, ``null`` when it has no value: signalwire 2.x reads the payload
 with ``payload[key]`` and fails on a missing key.
@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from numbersmith.provisioning.model import IncomingNumber
+from numbersmith.provisioning.model import Application, IncomingNumber
 
 API_VERSION = "2010-04-01"
 BASE_PATH = f"/api/laml/{API_VERSION}"
@@ -79,6 +79,39 @@ def incoming_number(number: IncomingNumber) -> dict[str, Any]:
         "voice_method": number.voice_method,
         "voice_receive_mode": number.voice_receive_mode,
         "voice_url": number.voice_url,
+    }
+
+
+def applications_path(account_sid: str) -> str:
+    return f"{BASE_PATH}/Accounts/{account_sid}/Applications"
+
+
+def application(application: Application) -> dict[str, Any]:
+    """Exactly the fields of SignalWire's Application schema."""
+    account = application.project_id
+    return {
+        "account_sid": account,
+        "api_version": API_VERSION,
+        "date_created": rfc2822(application.date_created),
+        "date_updated": rfc2822(application.date_updated),
+        "friendly_name": application.friendly_name,
+        # SignalWire's schema describes it as the same URL as sms_status_callback.
+        "message_status_callback": application.sms_status_callback,
+        "sid": application.sid,
+        "sms_fallback_method": application.sms_fallback_method,
+        "sms_fallback_url": application.sms_fallback_url,
+        "sms_method": application.sms_method,
+        "sms_status_callback": application.sms_status_callback,
+        "sms_status_callback_method": application.sms_status_callback_method,
+        "sms_url": application.sms_url,
+        "status_callback": application.status_callback,
+        "status_callback_method": application.status_callback_method,
+        "uri": f"{applications_path(account)}/{application.sid}.json",
+        "voice_caller_id_lookup": bool(application.voice_caller_id_lookup),
+        "voice_fallback_method": application.voice_fallback_method,
+        "voice_fallback_url": application.voice_fallback_url,
+        "voice_method": application.voice_method,
+        "voice_url": application.voice_url,
     }
 
 

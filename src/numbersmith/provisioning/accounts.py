@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from numbersmith.provisioning import applications
 from numbersmith.provisioning.clock import now
 from numbersmith.store import Database, Transaction
 from numbersmith.store import accounts as store
@@ -127,15 +128,14 @@ def revoke_token(db: Database, token: str) -> bool:
 
 
 def create_application(db: Database, project_id: str, friendly_name: str) -> str:
-    sid = str(uuid.uuid4())
+    """A new application of the project with default settings; its sid."""
 
-    def work(tx: Transaction) -> None:
+    def work(tx: Transaction) -> str:
         if store.get_project(tx, project_id) is None:
             raise UnknownProject(project_id)
-        store.insert_application(tx, sid, project_id, friendly_name, now())
+        return applications.add(tx, project_id, {"friendly_name": friendly_name}).sid
 
-    db.run_sync(work, write=True)
-    return sid
+    return db.run_sync(work, write=True)
 
 
 async def authenticate(db: Database, project_id: str, token: str) -> Principal | None:

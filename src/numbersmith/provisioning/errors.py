@@ -32,6 +32,10 @@ class InvalidFriendlyName(SettingError):
     """Empty, or longer than 64 characters."""
 
 
+class FriendlyNameRequired(SettingError):
+    """Not given where it must be: an application is created and updated with its name."""
+
+
 class InvalidReference(SettingError):
     """A reference to another resource (address, identity, trunk) that cannot be an identifier."""
 
@@ -62,6 +66,10 @@ class NumberUnavailable(ProvisioningError):
 
 class NumberNotFound(ProvisioningError):
     """No number with that sid in this project."""
+
+
+class NoSuchApplication(ProvisioningError):
+    """No application with that sid in this project."""
 
 
 class AreaCodeOfOtherKind(InvalidAreaCode):

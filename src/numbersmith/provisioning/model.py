@@ -1,4 +1,5 @@
-"""The owned phone number and the rules for its settings. Pure: no I/O."""
+"""The owned phone number, the application that may handle its traffic, and the rules for
+their settings. Pure: no I/O."""
 
 from __future__ import annotations
 
@@ -15,13 +16,21 @@ MAX_REFERENCE = 64
 METHODS = frozenset({"GET", "POST"})
 RECEIVE_MODES = frozenset({"voice", "fax"})
 
-URL_SETTINGS = ("voice_url", "voice_fallback_url", "sms_url", "sms_fallback_url", "status_callback")
+URL_SETTINGS = (
+    "voice_url",
+    "voice_fallback_url",
+    "sms_url",
+    "sms_fallback_url",
+    "status_callback",
+    "sms_status_callback",  # applications only
+)
 METHOD_SETTINGS = (
     "voice_method",
     "voice_fallback_method",
     "sms_method",
     "sms_fallback_method",
     "status_callback_method",
+    "sms_status_callback_method",  # applications only
 )
 REFERENCE_SETTINGS = ("address_sid", "identity_sid", "trunk_sid")
 APPLICATION_SETTINGS = ("voice_application_sid", "sms_application_sid")
@@ -110,6 +119,58 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "status_callback": None,
     "status_callback_method": "POST",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """A project's application: the URLs that handle calls and messages in place of a number's
+    own, for numbers that name it in ``VoiceApplicationSid`` or ``SmsApplicationSid``.
+
+    Field order mirrors the stored row; ``id`` orders a project's applications for paging.
+    """
+
+    id: int
+    sid: str
+    project_id: str
+    friendly_name: str
+    voice_url: str | None
+    voice_method: str
+    voice_fallback_url: str | None
+    voice_fallback_method: str
+    voice_caller_id_lookup: bool
+    status_callback: str | None
+    status_callback_method: str
+    sms_url: str | None
+    sms_method: str
+    sms_fallback_url: str | None
+    sms_fallback_method: str
+    sms_status_callback: str | None
+    sms_status_callback_method: str
+    date_created: int
+    date_updated: int
+
+    def with_settings(self, settings: Mapping[str, Any], now: int) -> Application:
+        return dataclasses.replace(self, **settings, date_updated=now)
+
+
+#: Settings of a new application that its creator did not choose (every one but its name).
+APPLICATION_DEFAULTS: Mapping[str, Any] = {
+    "voice_url": None,
+    "voice_method": "POST",
+    "voice_fallback_url": None,
+    "voice_fallback_method": "POST",
+    "voice_caller_id_lookup": False,
+    "status_callback": None,
+    "status_callback_method": "POST",
+    "sms_url": None,
+    "sms_method": "POST",
+    "sms_fallback_url": None,
+    "sms_fallback_method": "POST",
+    "sms_status_callback": None,
+    "sms_status_callback_method": "POST",
+}
+#: Everything a client may set on an application, at creation or later.
+APPLICATION_CONFIGURATION = ("friendly_name", *APPLICATION_DEFAULTS)
 
 
 def is_web_url(value: str) -> bool:

@@ -19,7 +19,7 @@ from numbersmith.provisioning.model import (
 )
 from numbersmith.provisioning.supply import SYNTHETIC, Supplied, Supply
 from numbersmith.store import Database, DuplicateKey, Transaction
-from numbersmith.store import accounts as account_store
+from numbersmith.store import applications as application_store
 from numbersmith.store import inventory as inventory_store
 from numbersmith.store import numbers as store
 from numbersmith.store.numbers import ListFilter
@@ -28,9 +28,10 @@ _random = random.Random()
 
 
 def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str, Any]) -> None:
+    """The applications named exist, and stay until the number is saved (see applications)."""
     for name in APPLICATION_SETTINGS:
         sid = settings.get(name)
-        if sid and not account_store.application_exists(tx, project_id, sid):
+        if sid and not application_store.hold(tx, project_id, sid):
             raise errors.ApplicationNotFound(name)
 
 
@@ -183,10 +184,12 @@ async def update(
     checked = check_settings(settings)
 
     def work(tx: Transaction) -> IncomingNumber:
+        # Applications first, then the number: deleting an application locks them in this
+        # order too, so neither waits on the other in a circle.
+        _check_applications(tx, project_id, checked)
         number = store.get(tx, project_id, sid, for_update=True)
         if number is None:
             raise errors.NumberNotFound(sid)
-        _check_applications(tx, project_id, checked)
         # Strictly later than the version it replaces, even within one clock tick: (sid,
         # date_updated) then names one version of a number, which readers may cache on.
         updated = number.with_settings(checked, max(now(), number.date_updated + 1))

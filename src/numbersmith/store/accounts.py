@@ -1,11 +1,11 @@
-"""Queries on projects, their API tokens and their applications."""
+"""Queries on projects and their API tokens."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from numbersmith.store.database import Transaction
-from numbersmith.store.schema import api_tokens, applications, projects
+from numbersmith.store.schema import api_tokens, projects
 
 _INSERT_PROJECT = projects.insert().values(
     id=sa.bindparam("id"),
@@ -27,16 +27,6 @@ _TOKEN = sa.select(api_tokens.c.project_id, api_tokens.c.scopes).where(
     api_tokens.c.token_hash == sa.bindparam("token_hash")
 )
 _DELETE_TOKEN = api_tokens.delete().where(api_tokens.c.token_hash == sa.bindparam("token_hash"))
-_INSERT_APPLICATION = applications.insert().values(
-    sid=sa.bindparam("sid"),
-    project_id=sa.bindparam("project_id"),
-    friendly_name=sa.bindparam("friendly_name"),
-    date_created=sa.bindparam("date_created"),
-)
-_APPLICATION = sa.select(applications.c.sid).where(
-    applications.c.sid == sa.bindparam("sid"),
-    applications.c.project_id == sa.bindparam("project_id"),
-)
 
 
 def insert_project(tx: Transaction, id: str, name: str, signing_key: str, now: int) -> None:
@@ -67,19 +57,3 @@ def get_token(tx: Transaction, token_hash: str) -> tuple[str, str] | None:
 
 def delete_token(tx: Transaction, token_hash: str) -> bool:
     return tx.execute(_DELETE_TOKEN, token_hash=token_hash) > 0
-
-
-def insert_application(
-    tx: Transaction, sid: str, project_id: str, friendly_name: str, now: int
-) -> None:
-    tx.execute(
-        _INSERT_APPLICATION,
-        sid=sid,
-        project_id=project_id,
-        friendly_name=friendly_name,
-        date_created=now,
-    )
-
-
-def application_exists(tx: Transaction, project_id: str, sid: str) -> bool:
-    return tx.one(_APPLICATION, sid=sid, project_id=project_id) is not None

@@ -33,10 +33,27 @@ api_tokens = sa.Table(
 applications = sa.Table(
     "applications",
     metadata,
-    sa.Column("sid", sa.String(36), primary_key=True),
+    # Creation order, as for numbers: lists page newest-first on it with a keyset cursor.
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("sid", sa.String(36), nullable=False, unique=True),
     sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False),
     sa.Column("friendly_name", sa.String(64), nullable=False),
+    sa.Column("voice_url", sa.Text),
+    sa.Column("voice_method", sa.String(4), nullable=False),
+    sa.Column("voice_fallback_url", sa.Text),
+    sa.Column("voice_fallback_method", sa.String(4), nullable=False),
+    sa.Column("voice_caller_id_lookup", sa.Boolean, nullable=False),
+    sa.Column("status_callback", sa.Text),
+    sa.Column("status_callback_method", sa.String(4), nullable=False),
+    sa.Column("sms_url", sa.Text),
+    sa.Column("sms_method", sa.String(4), nullable=False),
+    sa.Column("sms_fallback_url", sa.Text),
+    sa.Column("sms_fallback_method", sa.String(4), nullable=False),
+    sa.Column("sms_status_callback", sa.Text),
+    sa.Column("sms_status_callback_method", sa.String(4), nullable=False),
     sa.Column("date_created", sa.BigInteger, nullable=False),
+    sa.Column("date_updated", sa.BigInteger, nullable=False),
+    sa.Index("ix_applications_page", "project_id", "id"),
 )
 
 incoming_phone_numbers = sa.Table(

@@ -20,10 +20,10 @@ import uuid_utils
 from numbersmith.numbering.e164 import normalise
 from numbersmith.numbering.nanp import InvalidNumber
 from numbersmith.provisioning.clock import now
-from numbersmith.provisioning.model import IncomingNumber, is_web_url
+from numbersmith.provisioning import applications
+from numbersmith.provisioning.model import Application, IncomingNumber, is_web_url
 from numbersmith.store import Database, Transaction
 from numbersmith.store import accounts as account_store
-from numbersmith.store import applications as application_store
 from numbersmith.store import journal
 from numbersmith.store import numbers as number_store
 from numbersmith.traffic import laml, parameters, records
@@ -104,7 +104,7 @@ class Exchange:
     deliveries: list[dict[str, Any]]
 
 
-def _voice_handler(number: IncomingNumber, application: Any | None) -> Handler:
+def _voice_handler(number: IncomingNumber, application: Application | None) -> Handler:
     source = application if application is not None else number
     return Handler(
         url=source.voice_url,
@@ -118,7 +118,7 @@ def _voice_handler(number: IncomingNumber, application: Any | None) -> Handler:
     )
 
 
-def _sms_handler(number: IncomingNumber, application: Any | None) -> Handler:
+def _sms_handler(number: IncomingNumber, application: Application | None) -> Handler:
     source = application if application is not None else number
     return Handler(
         url=source.sms_url,
@@ -154,17 +154,17 @@ class Simulator:
 
     async def _recipient(
         self, project_id: str, to: str, application_of: str
-    ) -> tuple[IncomingNumber, Any | None, str]:
+    ) -> tuple[IncomingNumber, Application | None, str]:
         """The project's number ``to``, the application it names for this traffic, and the
         project's signing key."""
 
-        def work(tx: Transaction) -> tuple[IncomingNumber, Any | None, str | None]:
+        def work(tx: Transaction) -> tuple[IncomingNumber, Application | None, str | None]:
             number = number_store.get_by_phone_number(tx, project_id, to)
             if number is None:
                 raise NotOurNumber(to)
             application_sid = getattr(number, application_of)
             application = (
-                application_store.get(tx, project_id, application_sid) if application_sid else None
+                applications.read(tx, project_id, application_sid) if application_sid else None
             )
             key = self._signing_keys.get(project_id)
             if key is None:
