@@ -11,10 +11,12 @@ a ``Failure`` with the code when even the fallback failed — back to the run:
         fetch = run.resume(outcome, source_url)
     result = run.result()
 
-The rules of each channel live beside their run: ``voice`` (calls, and the simulated clock),
-``messaging`` (messages); ``running`` holds what both share and the limits of a run.
+The rules of each channel live beside their run: ``voice`` (calls, and the simulated clock)
+with ``caller`` (the scripted caller), ``messaging`` (messages); ``running`` holds what both
+share and the limits of a run.
 """
 
+from numbersmith.traffic.caller import CallerScript, DialOutcome
 from numbersmith.traffic.messaging import MessageResult, MessageRun
 from numbersmith.traffic.running import (
     DEFAULT_MAX_DOCUMENTS,
@@ -27,7 +29,7 @@ from numbersmith.traffic.running import (
     SidFactory,
     Step,
 )
-from numbersmith.traffic.voice import CallerScript, CallResult, CallRun, DialOutcome
+from numbersmith.traffic.voice import CallResult, CallRun
 
 __all__ = [
     "DEFAULT_MAX_DOCUMENTS",

@@ -259,10 +259,12 @@ def _check(verb: Verb, parent: str, findings: _Findings) -> None:
             continue
         problem = attribute.problem(raw_value)
         if problem is not None:
-            findings.add(
-                f"<{verb.name} {attribute.name}>: {problem}; "
-                f"the default {_shown(attribute.default)} is used"
+            fallback = (
+                "it is ignored"
+                if attribute.default is None
+                else f"the default {_shown(attribute.default)} is used"
             )
+            findings.add(f"<{verb.name} {attribute.name}>: {problem}; {fallback}")
     for child in verb.children:
         if child.name not in rule.children:
             findings.add(f"<{child.name}> cannot be nested in <{verb.name}>: it is ignored")

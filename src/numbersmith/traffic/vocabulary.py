@@ -139,7 +139,7 @@ PAUSE_LENGTH = Attribute("length", whole(0, MAX_CALL_SECONDS), 1)
 
 GATHER_TIMEOUT = Attribute("timeout", whole(1, 600), 5)
 GATHER_FINISH_ON_KEY = Attribute("finishOnKey", key, "#")
-GATHER_NUM_DIGITS = Attribute("numDigits", whole(1, 1000), 0)  # 0: no limit
+GATHER_NUM_DIGITS: Attribute[int | None] = Attribute("numDigits", whole(1, 1000), None)
 GATHER_INPUT = Attribute("input", inputs, frozenset({"dtmf"}))
 GATHER_ACTION_ON_EMPTY_RESULT = Attribute("actionOnEmptyResult", boolean, False)
 

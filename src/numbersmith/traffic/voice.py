@@ -20,11 +20,7 @@ so that the same document and script always give the same ``CallDuration``:
 - The call's ``duration`` is the total rounded up to whole seconds, 0 if never answered; the
   vendors' four-hour cap ends a call that would run longer ("time limit").
 
-The scripted caller (``CallerScript``): the n-th <Gather> listening for DTMF takes the n-th
-``digits`` value ("" means silence: it times out), and a Gather for speech likewise takes the
-next ``speech`` value; one for "dtmf speech" takes digits while any are left, then speech. Each
-<Dial> takes the next ``dial`` outcome; when none is left it is answered and lasts
-``DEFAULT_DIAL_SECONDS`` (30 s).
+What the caller does (keys, speech, how each <Dial> ends) is scripted: see ``caller``.
 
 Other choices, where the vendors say nothing a simulation can follow:
 - Every verb but <Reject> answers the call; an empty document answers it and hangs up.
@@ -41,12 +37,12 @@ Other choices, where the vendors say nothing a simulation can follow:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from numbersmith.traffic import vocabulary as vocab
+from numbersmith.traffic.caller import DEFAULT_DIAL_SECONDS, CallerScript, DialOutcome
 from numbersmith.traffic.laml import Verb
 from numbersmith.traffic.running import (
     DEFAULT_MAX_DOCUMENTS,
@@ -67,13 +63,9 @@ MS_PER_WORD = 400
 MS_PER_PLAY = 5_000
 MS_PER_KEY = 500
 RECORDED_SPEECH = 5
-DEFAULT_DIAL_SECONDS = 30
 #: The vendors' fixed confidence is not documented; a simulated recogniser is this sure.
 SPEECH_CONFIDENCE = "0.9"
 APPLICATION_ERROR = "An application error has occurred"
-
-DIAL_STATUSES = ("completed", "busy", "no-answer", "failed")
-_DIAL_OUTCOME = re.compile(r"(completed|busy|no-answer|failed)(?::(\d{1,5}))?")
 
 
 def default_recording_url(sid: str) -> str:
@@ -82,50 +74,11 @@ def default_recording_url(sid: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class DialOutcome:
-    """How one <Dial> ends, and after how many seconds (None: the default for its status)."""
-
-    status: str
-    seconds: int | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> DialOutcome:
-        """``completed``, ``busy``, ``no-answer`` or ``failed``, optionally ``:SECONDS``."""
-        match = _DIAL_OUTCOME.fullmatch(text.strip())
-        if match is None:
-            raise ValueError(
-                f"{text!r} is not a dial outcome: one of {', '.join(DIAL_STATUSES)},"
-                " optionally followed by :SECONDS"
-            )
-        seconds = match.group(2)
-        return cls(match.group(1), int(seconds) if seconds is not None else None)
-
-
-@dataclass(frozen=True, slots=True)
-class CallerScript:
-    """What the simulated caller does; see the module's docstring for how each value is used.
-
-    Raises ValueError for digits other than 0-9, * and #, or a dial outcome it cannot read, so
-    that the edge can refuse the request before any webhook is called.
-    """
-
-    digits: tuple[str, ...] = ()
-    speech: tuple[str, ...] = ()
-    dial: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for value in self.digits:
-            if not set(value) <= vocab.DTMF_KEYS:
-                raise ValueError(f"{value!r} holds a character that is not a key of 0-9, * or #")
-        for outcome in self.dial:
-            DialOutcome.parse(outcome)
-
-
-@dataclass(frozen=True, slots=True)
 class CallResult:
     """How the call ended, and everything it met on the way."""
 
-    #: "completed", "busy", "no-answer" or "failed".
+    #: "completed", "busy" or "no-answer" (a run never ends "failed": that is a call with no
+    #: voice URL to run, which the use case decides without one).
     status: str
     #: Whole seconds, simulated; 0 when the call was never answered.
     duration: int
@@ -157,10 +110,9 @@ class CallRun(Run):
         recording_url: Callable[[str], str] = default_recording_url,
     ) -> None:
         super().__init__(to=to, from_=from_, max_documents=max_documents, new_sid=new_sid)
-        self._script = script
         self._digits = iter(script.digits)
         self._speech = iter(script.speech)
-        self._dials = iter(script.dial)
+        self._dials = iter(script.dial_outcomes)
         self._recording_url = recording_url
         self._clock_ms = 0
         self._answered = False
@@ -335,10 +287,7 @@ class CallRun(Run):
         if not targets and verb.text:
             targets = [{"noun": "Number", "value": verb.text}]
         scripted = next(self._dials, None) if targets else None
-        if scripted is not None:
-            outcome = DialOutcome.parse(scripted)
-        else:
-            outcome = DialOutcome("completed" if targets else "failed")
+        outcome = scripted or DialOutcome("completed" if targets else "failed")
         talk = 0
         if outcome.status == "completed":
             talk = outcome.seconds if outcome.seconds is not None else DEFAULT_DIAL_SECONDS
