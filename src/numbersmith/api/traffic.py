@@ -140,11 +140,14 @@ class Traffic:
     async def place_call(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         single, repeated = await _parameters(request, forms.INBOUND_CALL)
-        script = CallerScript(
-            digits=tuple(repeated.get("Digits", ())),
-            speech=tuple(repeated.get("SpeechResult", ())),
-            dial=tuple(repeated.get("DialCallStatus", ())),
-        )
+        try:
+            script = CallerScript(
+                digits=tuple(repeated.get("Digits", ())),
+                speech=tuple(repeated.get("SpeechResult", ())),
+                dial=tuple(repeated.get("DialCallStatus", ())),
+            )
+        except ValueError as exc:  # keys other than 0-9 * #, an outcome of no Dial
+            raise ApiError(400, INVALID_PARAMETER, str(exc)) from exc
         try:
             exchange = await self.simulator.call(
                 project,

@@ -10,7 +10,7 @@ journal's transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,7 +28,14 @@ from numbersmith.store import journal
 from numbersmith.store import numbers as number_store
 from numbersmith.traffic import laml, parameters, records
 from numbersmith.traffic.delivery import Attempt, Courier, Target
-from numbersmith.traffic.interpreter import CallerScript, CallRun, Failure, Fetch, MessageRun
+from numbersmith.traffic.interpreter import (
+    CallerScript,
+    CallResult,
+    CallRun,
+    Failure,
+    Fetch,
+    MessageRun,
+)
 
 #: Who sends a simulated message or places a simulated call when the request does not say: a
 #: number of the 555-01xx range that North America keeps for fiction, which nobody can own.
@@ -132,6 +139,17 @@ def _sms_handler(number: IncomingNumber, application: Application | None) -> Han
     )
 
 
+def _read_message_answer(body: bytes, content_type: str | None) -> laml.Document:
+    """A message's answer: as a call's, except that an empty one (a 204, say) means no reply."""
+    return laml.read(body, content_type, allow_empty=True)
+
+
+#: A call to a number with no voice URL: nothing answers it.
+NO_VOICE_URL = CallResult(
+    status="failed", duration=0, answered=False, steps=(), replies=(), ended_by="no voice URL"
+)
+
+
 def _number(text: str, error: type[TrafficError]) -> str:
     try:
         return normalise(text)
@@ -185,6 +203,7 @@ class Simulator:
         standard: Mapping[str, str],
         key: str,
         made: list[tuple[str, Attempt]],
+        read: Callable[[bytes, str | None], laml.Document],
     ) -> None:
         """Fetch what the run asks for, feed it each answer, until it ends."""
         assert handler.url is not None
@@ -195,7 +214,7 @@ class Simulator:
                 handler.fallback,
                 {**standard, **fetch.parameters},
                 key,
-                laml.read,
+                read,
             )
             made.extend((fetch.reason, attempt) for attempt in fetched.attempts)
             outcome: laml.Document | Failure
@@ -261,7 +280,7 @@ class Simulator:
         run = MessageRun(to=to, from_=sender, body=body, media=tuple(media))
         made: list[tuple[str, Attempt]] = []
         if handler.url is not None:  # without one the message is stored, and nothing is sent
-            await self._drive(run, handler, standard, key, made)
+            await self._drive(run, handler, standard, key, made, _read_message_answer)
         record = records.message(
             sid=sid,
             account_sid=project_id,
@@ -305,11 +324,11 @@ class Simulator:
         )
         run = CallRun(to=to, from_=caller, script=script)
         made: list[tuple[str, Attempt]] = []
-        if handler.url is not None:  # without one the call fails unanswered
-            await self._drive(run, handler, standard, key, made)
-        else:
-            run.resume(Failure(11200), "")  # hmm: replaced at integration
-        result = run.result()
+        if handler.url is not None:
+            await self._drive(run, handler, standard, key, made, laml.read)
+            result = run.result()
+        else:  # nothing to run: the call fails unanswered
+            result = NO_VOICE_URL
         if handler.status_callback:
             ended = parameters.call_status_parameters(
                 standard,
