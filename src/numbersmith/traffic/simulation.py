@@ -10,6 +10,7 @@ journal's transaction.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -331,11 +332,7 @@ class Simulator:
             result = NO_VOICE_URL
         if handler.status_callback:
             ended = parameters.call_status_parameters(
-                standard,
-                call_status=result.status,
-                call_duration=result.duration,
-                answered=result.answered,
-                timestamp=time.time(),
+                standard, result.status, result.duration, datetime.now(UTC)
             )
             attempts = await self.courier.notify(
                 Target(handler.status_callback, handler.status_callback_method), ended, key
