@@ -141,7 +141,10 @@ def tls_to_plain_http(receiver: Receiver) -> str:
 
 
 FAILURES = {
-    "server error": (lambda r: r.route("/sms", answer("oops", status=500)), errors.HTTP_ERROR_STATUS),
+    "server error": (
+        lambda r: r.route("/sms", answer("oops", status=500)),
+        errors.HTTP_ERROR_STATUS,
+    ),
     "not found": (lambda r: r.route("/sms", answer("", status=404)), errors.HTTP_ERROR_STATUS),
     "connection refused": (lambda r: no_listener(), errors.CONNECTION_FAILED),
     "name does not resolve": (lambda r: "http://webhook.invalid/sms", errors.HOST_NOT_RESOLVED),
@@ -235,7 +238,9 @@ async def test_a_302_becomes_a_get_of_the_new_url_signed_for_it(receiver: Receiv
     assert (first.method, second.method) == ("POST", "GET")
     assert second.target == "/moved?step=2"
     assert second.headers["x-signalwire-signature"] == signature(KEY, second.url, None)
-    assert first.headers["i-twilio-idempotency-token"] == second.headers["i-twilio-idempotency-token"]
+    assert (
+        first.headers["i-twilio-idempotency-token"] == second.headers["i-twilio-idempotency-token"]
+    )
     assert [a.status for a in fetched.attempts] == [302, 200]
     assert all(a.error_code is None for a in fetched.attempts)
 
@@ -361,6 +366,20 @@ async def test_a_redirect_out_of_the_allowlist_is_refused(receiver: Receiver) ->
     assert fetched.attempts[-1].error_code == errors.TARGET_FORBIDDEN
 
 
+async def test_under_an_allowlist_a_name_that_does_not_resolve_is_not_forbidden() -> None:
+    async with Courier(allow=Allowlist.parse("10.0.0.0/8")) as courier:
+        fetched = await fetch(courier, "http://webhook.invalid/sms")
+    assert fetched.error_code == errors.HOST_NOT_RESOLVED
+
+
+async def test_an_allowed_address_is_reached_over_tls_by_name(receiver: Receiver) -> None:
+    # The connection goes to the checked address; TLS is still negotiated (here, and fails
+    # against a plain HTTP server) rather than skipped.
+    async with Courier(allow=Allowlist.parse("127.0.0.0/8, ::1")) as courier:
+        fetched = await fetch(courier, f"https://localhost:{receiver.port}/sms")
+    assert fetched.error_code == errors.TLS_FAILED
+
+
 # Status callbacks
 
 
@@ -412,6 +431,16 @@ async def test_a_forbidden_status_callback_is_not_retried(receiver: Receiver) ->
     assert receiver.received == []
 
 
+async def test_a_reader_that_breaks_is_a_document_not_parsed(receiver: Receiver) -> None:
+    def broken(body: bytes, content_type: str | None) -> str:
+        raise RecursionError("too deep")
+
+    url = receiver.route("/sms", answer(REPLY))
+    async with Courier() as courier:
+        fetched = await courier.fetch_document(Target(url, "POST"), None, PARAMETERS, KEY, broken)
+    assert fetched.error_code == errors.DOCUMENT_NOT_PARSED
+
+
 # Isolation
 
 
@@ -433,3 +462,14 @@ async def test_a_slow_webhook_does_not_hold_up_other_deliveries(receiver: Receiv
         assert all(task.result().document == REPLY for task in fast_ones)
         slow_results = await asyncio.gather(*slow_ones)
     assert all(result.document == REPLY for result in slow_results)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/sms", "http://:80/sms", "/sms", "", "mailto:hooks@example.com"]
+)
+async def test_a_malformed_url_is_a_retrieval_failure(url: str) -> None:
+    async with Courier() as courier:
+        fetched = await fetch(courier, url)
+    [attempt] = fetched.attempts
+    assert attempt.error_code == errors.HTTP_RETRIEVAL_FAILURE
+    assert attempt.status is None

@@ -10,7 +10,6 @@ per server process, so a slow webhook holds one connection and nothing else.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import socket
 import ssl
@@ -18,13 +17,14 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 from urllib.parse import quote, urlencode, urljoin
 
 import httpx
 
-from numbersmith.traffic import errors
-from numbersmith.traffic.allowlist import Allowlist, address_of
+from numbersmith.traffic import connections, errors
+from numbersmith.traffic.allowlist import Allowlist
+from numbersmith.traffic.connections import TargetRefused
 from numbersmith.traffic.signing import signature
 from numbersmith.traffic.targets import FLAVORS, Target, Timeouts, timeouts_of
 
@@ -127,13 +127,17 @@ class _Request:
     parameters: Mapping[str, str]
 
     @property
+    def is_get(self) -> bool:
+        return self.method == "GET"
+
+    @property
     def requested_url(self) -> str:
-        if self.method == "POST" or not self.parameters:
+        if not self.is_get or not self.parameters:
             return self.url
         return self.url + _query_separator(self.url) + _query(self.parameters)
 
     def signature(self, key: str) -> str:
-        if self.method == "GET":
+        if self.is_get:
             return signature(key, self.requested_url, None)
         return signature(key, self.url, self.parameters)
 
@@ -160,20 +164,19 @@ class Courier:
         self.flavor = flavor
         self.allow = allow
         self.status_retry_delay = status_retry_delay
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=min(20, max_connections)
+        )
         self._client = httpx.AsyncClient(
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=min(20, max_connections),
-            ),
-            follow_redirects=False,  # followed here, to re-sign, count and check each one
-            # Proxy variables would route around the allowlist: webhooks go direct.
+            transport=connections.transport(limits, allow),
+            follow_redirects=False,  # followed here, to re-sign and count each one
             trust_env=False,
         )
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def __aenter__(self) -> Courier:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -287,7 +290,9 @@ class Courier:
             async with asyncio.timeout(timeouts.total_ms / 1000):
                 for hop in range(MAX_REDIRECTS + 1):
                     clock = _Clock()
-                    answer, location = await self._send(request, key, timeouts, token, fallback, clock)
+                    answer, location = await self._send(
+                        request, key, timeouts, token, fallback, clock
+                    )
                     if location is None:
                         failure = _failure_of_answer(answer, lenient)
                         if failure is not None:
@@ -304,11 +309,9 @@ class Courier:
                         attempts.append(_failed(answer.attempt, failure))
                         return failure
                     attempts.append(answer.attempt)
-                    if answer.attempt.status in _REDIRECTS_KEEPING_METHOD:
-                        request = _Request(request.method, location, request.parameters)
-                        if request.method == "GET":  # the query went with the old URL
-                            request = _Request("GET", location, {})
-                    else:
+                    if answer.attempt.status in _REDIRECTS_KEEPING_METHOD and not request.is_get:
+                        request = _Request("POST", location, request.parameters)
+                    else:  # a GET's parameters were in the old URL's query: not sent again
                         request = _Request("GET", location, {})
         except _Failure as no_answer:
             failure = no_answer
@@ -355,7 +358,6 @@ class Courier:
                 raise _Failure(
                     errors.HTTP_RETRIEVAL_FAILURE, "not an http or https URL", final=True
                 )
-            await self._check_allowed(url)
             headers = {
                 "User-Agent": _USER_AGENTS[self.flavor],
                 "Accept": "*/*",
@@ -385,7 +387,10 @@ class Courier:
                 body = await _read_limited(response)
             finally:
                 await response.aclose()
-        except (httpx.HTTPError, OSError, ValueError) as error:
+        except TargetRefused as refused:
+            final = refused.code == errors.TARGET_FORBIDDEN
+            raise _Failure(refused.code, refused.reason, final=final) from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as error:
             raise _failure_of(error, timeouts) from None
         attempt = Attempt(
             url=request.requested_url,
@@ -406,42 +411,11 @@ class Courier:
             location = location.partition("#")[0]
         return _Answer(attempt, body, request.url), location
 
-    async def _check_allowed(self, url: httpx.URL) -> None:
-        """Refuse, before connecting, a host outside the allowlist.
-
-        A name is resolved here and the connection resolves it again: a name whose addresses
-        change between the two (DNS rebinding) is not caught. List names you control.
-        """
-        if self.allow is None or self.allow.allows_name(url.host):
-            return
-        literal = address_of(url.host)
-        if literal is not None:
-            addresses = [literal]
-        else:
-            try:
-                found = await asyncio.get_running_loop().getaddrinfo(
-                    url.host, url.port or (443 if url.scheme == "https" else 80),
-                    type=socket.SOCK_STREAM,
-                )
-            except OSError as error:
-                raise _Failure(
-                    errors.HOST_NOT_RESOLVED, f"{url.host} does not resolve: {error}"
-                ) from None
-            addresses = [
-                ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in found
-            ]
-        if not self.allow.allows_addresses(addresses):
-            raise _Failure(
-                errors.TARGET_FORBIDDEN,
-                f"{url.host} is not allowed by NUMBERSMITH_WEBHOOK_ALLOW; no connection was made",
-                final=True,
-            )
-
 
 class _Clock:
     """When a request started, on the wall clock (for the journal) and a monotonic one."""
 
-    __slots__ = ("epoch", "_start")
+    __slots__ = ("_start", "epoch")
 
     def __init__(self) -> None:
         self.epoch = time.time()
@@ -495,8 +469,8 @@ def _failure_of(error: BaseException, timeouts: Timeouts) -> _Failure:
         return _Failure(errors.HTTP_RETRIEVAL_FAILURE, "no free connection within the timeout")
     if isinstance(error, httpx.TimeoutException):
         return _Failure(
-            errors.HTTP_RETRIEVAL_FAILURE, f"no answer within the read timeout of "
-            f"{timeouts.read_ms} ms"
+            errors.HTTP_RETRIEVAL_FAILURE,
+            f"no answer within the read timeout of {timeouts.read_ms} ms",
         )
     causes = _causes(error)
     if any(isinstance(cause, socket.gaierror) for cause in causes):
@@ -505,7 +479,9 @@ def _failure_of(error: BaseException, timeouts: Timeouts) -> _Failure:
         return _Failure(errors.TLS_FAILED, f"TLS handshake failed: {error}")
     if isinstance(error, httpx.ConnectError):
         return _Failure(
-            errors.CONNECTION_FAILED, f"connection failed: {_innermost(causes)}", connection_failed=True
+            errors.CONNECTION_FAILED,
+            f"connection failed: {_innermost(causes)}",
+            connection_failed=True,
         )
     if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol | ValueError):
         return _Failure(errors.HTTP_RETRIEVAL_FAILURE, f"not a valid URL: {error}", final=True)
@@ -540,7 +516,9 @@ async def _read_limited(response: httpx.Response) -> bytes:
 
 def _query(parameters: Mapping[str, str]) -> str:
     # Spaces as %20 in a query string, as the vendors send them.
-    return "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in parameters.items())
+    return "&".join(
+        f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in parameters.items()
+    )
 
 
 def _query_separator(url: str) -> str:

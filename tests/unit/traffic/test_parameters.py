@@ -19,7 +19,9 @@ ACCOUNT = "6bfbbe86-a901-4197-8759-2a0de1fa319d"
 
 def test_a_message_carries_twilios_superset_with_one_sid_three_times() -> None:
     parameters = message_parameters(ACCOUNT, "sid-1", SAN_FRANCISCO, "+13105550000", "hello")
-    assert parameters["MessageSid"] == parameters["SmsSid"] == parameters["SmsMessageSid"] == "sid-1"
+    assert (
+        parameters["MessageSid"] == parameters["SmsSid"] == parameters["SmsMessageSid"] == "sid-1"
+    )
     assert parameters["AccountSid"] == ACCOUNT
     assert (parameters["To"], parameters["From"], parameters["Body"]) == (
         SAN_FRANCISCO,
@@ -35,7 +37,12 @@ def test_a_message_carries_twilios_superset_with_one_sid_three_times() -> None:
 
 def test_media_are_numbered_from_zero_with_their_types() -> None:
     parameters = message_parameters(
-        ACCOUNT, "sid", SAN_FRANCISCO, "+13105550000", "", ["https://a/1.jpg", "https://a/2"],
+        ACCOUNT,
+        "sid",
+        SAN_FRANCISCO,
+        "+13105550000",
+        "",
+        ["https://a/1.jpg", "https://a/2"],
         ["image/jpeg"],
     )
     assert parameters["NumMedia"] == "2"

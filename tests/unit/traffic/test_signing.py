@@ -43,7 +43,9 @@ def test_post_signature_matches_a_request_signalwire_sent() -> None:
 
 def test_parameter_order_does_not_matter() -> None:
     shuffled = dict(reversed(list(TWILIO_PARAMETERS.items())))
-    assert signature("12345", TWILIO_URL, shuffled) == signature("12345", TWILIO_URL, TWILIO_PARAMETERS)
+    assert signature("12345", TWILIO_URL, shuffled) == signature(
+        "12345", TWILIO_URL, TWILIO_PARAMETERS
+    )
 
 
 def test_the_fragment_is_not_signed() -> None:
