@@ -17,17 +17,15 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-from numbersmith.traffic import errors
 from numbersmith.traffic.allowlist import Address, Allowlist, address_of
 
 
-class TargetRefused(Exception):
-    """No connection was made: the host is not allowed, or does not resolve."""
+class TargetForbidden(Exception):
+    """No connection was made: the allowlist does not admit the host."""
 
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+
+class HostNotResolved(Exception):
+    """No connection was made: the host name did not resolve, so it could not be checked."""
 
 
 def transport(limits: httpx.Limits, allow: Allowlist | None) -> httpx.AsyncHTTPTransport:
@@ -66,9 +64,8 @@ class _AllowedOnly(httpcore.AsyncNetworkBackend):
             return await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
         addresses = await _addresses_of(host, port)
         if not self._allow.allows_addresses(addresses):
-            raise TargetRefused(
-                errors.TARGET_FORBIDDEN,
-                f"{host} is not allowed by NUMBERSMITH_WEBHOOK_ALLOW; no connection was made",
+            raise TargetForbidden(
+                f"{host} is not allowed by NUMBERSMITH_WEBHOOK_ALLOW; no connection was made"
             )
         last_error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in addresses:  # in the resolver's order, as a connection by name would
@@ -87,7 +84,7 @@ class _AllowedOnly(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        raise TargetRefused(errors.TARGET_FORBIDDEN, "webhooks are not sent to Unix sockets")
+        raise TargetForbidden("webhooks are not sent to Unix sockets")
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
@@ -100,7 +97,7 @@ async def _addresses_of(host: str, port: int) -> list[Address]:
     try:
         found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise TargetRefused(errors.HOST_NOT_RESOLVED, f"{host} does not resolve: {error}") from None
+        raise HostNotResolved(f"{host} does not resolve: {error}") from None
     addresses: list[Address] = []
     for *_, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).partition("%")[0])

@@ -24,7 +24,7 @@ import httpx
 
 from numbersmith.traffic import connections, errors
 from numbersmith.traffic.allowlist import Allowlist
-from numbersmith.traffic.connections import TargetRefused
+from numbersmith.traffic.connections import HostNotResolved, TargetForbidden
 from numbersmith.traffic.signing import signature
 from numbersmith.traffic.targets import FLAVORS, Target, Timeouts, timeouts_of
 
@@ -387,9 +387,10 @@ class Courier:
                 body = await _read_limited(response)
             finally:
                 await response.aclose()
-        except TargetRefused as refused:
-            final = refused.code == errors.TARGET_FORBIDDEN
-            raise _Failure(refused.code, refused.reason, final=final) from None
+        except TargetForbidden as forbidden:
+            raise _Failure(errors.TARGET_FORBIDDEN, str(forbidden), final=True) from None
+        except HostNotResolved as unresolved:
+            raise _Failure(errors.HOST_NOT_RESOLVED, str(unresolved)) from None
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as error:
             raise _failure_of(error, timeouts) from None
         attempt = Attempt(
