@@ -164,8 +164,10 @@ class Courier:
         self.flavor = flavor
         self.allow = allow
         self.status_retry_delay = status_retry_delay
+        # Every connection may be kept open (for 5 s): a burst of traffic to one application
+        # would otherwise open and close connections beyond httpx's default of 20 kept.
         limits = httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=min(20, max_connections)
+            max_connections=max_connections, max_keepalive_connections=max_connections
         )
         self._client = httpx.AsyncClient(
             transport=connections.transport(limits, allow),
