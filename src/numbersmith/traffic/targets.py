@@ -20,8 +20,8 @@ class Target:
 
     @property
     def address(self) -> str:
-        """The URL without its fragment: what is requested and signed."""
-        return self.url.partition("#")[0]
+        """The URL without its fragment (and surrounding spaces): what is requested and signed."""
+        return self.url.strip().partition("#")[0]
 
     @property
     def is_get(self) -> bool:

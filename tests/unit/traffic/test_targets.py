@@ -40,5 +40,6 @@ def test_junk_in_the_fragment_is_ignored() -> None:
 def test_the_address_has_no_fragment() -> None:
     target = Target("http://a:8080/b?c=1#rt=3000", "get")
     assert target.address == "http://a:8080/b?c=1"
+    assert Target(" http://a/b#rt=1 ", "POST").address == "http://a/b"
     assert target.is_get
     assert not Target("http://a/b", "POST").is_get
