@@ -34,7 +34,10 @@ def transport(limits: httpx.Limits, allow: Allowlist | None) -> httpx.AsyncHTTPT
     made = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
     if allow is not None:
         # httpx does not let a network backend be passed in: its connection pool is rebuilt
-        # with the same settings and ours (httpx 0.28's transport keeps it in ``_pool``).
+        # with the same settings and ours (httpx 0.28's transport keeps it in ``_pool``). A
+        # later httpx that keeps it elsewhere must fail here, not send requests unchecked.
+        if not isinstance(getattr(made, "_pool", None), httpcore.AsyncConnectionPool):
+            raise RuntimeError("this httpx keeps its connection pool elsewhere: update numbersmith")
         made._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
