@@ -92,7 +92,7 @@ def test_get_puts_the_parameters_in_the_query_and_signs_the_whole_url(account, r
 
     [request] = receiver.to("/sms")
     assert request.method == "GET"
-    assert request.form == []
+    assert request.form == {}
     query = dict(request.query)
     assert query["tenant"] == "7"
     assert query["Body"] == "two words"

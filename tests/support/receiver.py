@@ -1,48 +1,183 @@
-"""A real webhook receiver for tests: an HTTP server on a free local port, in a thread, that
-answers each path as the test scripts it and records every request it gets.
+"""A real webhook receiver for tests: an HTTP server in a background thread that records every
+request and answers as each path is told to, well or badly.
 
-Standard library only: the conformance suites use it too, in the SDKs' own environments.
+Standard library only: the conformance suites use it in the SDKs' environments too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 
 @dataclass(frozen=True)
-class Answer:
-    body: bytes = b"<Response/>"
-    status: int = 200
-    content_type: str = "text/xml"
-    delay: float = 0.0
-
-
-@dataclass(frozen=True)
 class Received:
+    """A request as the application saw it."""
+
     method: str
-    path: str
-    url: str  # as the receiver sees it: scheme, host, port, path and query
-    headers: dict[str, str]
-    query: list[tuple[str, str]]
-    form: list[tuple[str, str]]
+    target: str  # the request line's path and query, as sent
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+    port: int
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+    @property
+    def url(self) -> str:
+        """The URL a web framework would report: scheme, the Host header, the request target."""
+        return f"http://{self.headers.get('host', f'127.0.0.1:{self.port}')}{self.target}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+
+    @property
+    def form(self) -> dict[str, str]:
+        return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
 
     @property
     def parameters(self) -> dict[str, str]:
-        """What was sent: the form of a POST, the query of a GET."""
-        return dict(self.form if self.method == "POST" else self.query)
+        """What the application reads: the query of a GET, the form of a POST."""
+        return self.query if self.method == "GET" else self.form
 
 
-@dataclass
+#: How a path answers: given the handler (to write to) and the stop signal.
+Reply = Callable[[BaseHTTPRequestHandler, threading.Event], None]
+
+
+def answer(
+    body: str | bytes = "<Response/>", status: int = 200, content_type: str = "text/xml"
+) -> Reply:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+
+    def reply(handler: BaseHTTPRequestHandler, _: threading.Event) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return reply
+
+
+def redirect(location: str, status: int = 302) -> Reply:
+    def reply(handler: BaseHTTPRequestHandler, _: threading.Event) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return reply
+
+
+def slow(seconds: float, then: Reply) -> Reply:
+    """Answer after a while (sooner if the receiver stops)."""
+
+    def reply(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        if not stopping.wait(seconds):
+            then(handler, stopping)
+
+    return reply
+
+
+def silent(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+    """Accept the request and never answer."""
+    stopping.wait(60)
+
+
+def endless(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+    """A 200 whose body never ends, sent as fast as the client reads it."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/xml")
+    handler.end_headers()
+    chunk = b"<Say>again</Say>" * 1024
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"<Response>")
+        while not stopping.is_set():
+            handler.wfile.write(chunk)
+
+
+def trickle(interval: float) -> Reply:
+    """A 200 whose body comes one byte at a time, never ending."""
+
+    def reply(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/xml")
+        handler.end_headers()
+        with contextlib.suppress(OSError):
+            while not stopping.wait(interval):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+
+    return reply
+
+
 class Receiver:
-    base_url: str = ""
-    answers: dict[str, Answer] = field(default_factory=dict)
-    received: list[Received] = field(default_factory=list)
+    """``with Receiver() as receiver:`` serves on a free port of 127.0.0.1 until the block ends.
+
+    Paths not routed answer ``<Response/>`` as text/xml.
+    """
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Reply] = {}
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._handle()
+
+            def do_POST(self) -> None:
+                self._handle()
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                received = Received(
+                    method=self.command,
+                    target=self.path,
+                    headers={name.lower(): value for name, value in self.headers.items()},
+                    body=body,
+                    port=receiver.port,
+                )
+                with receiver._lock:
+                    receiver.received.append(received)
+                reply = receiver.routes.get(received.path, answer())
+                with contextlib.suppress(OSError):
+                    reply(self, receiver._stopping)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, reply: Reply) -> str:
+        """Answer requests to ``path`` with ``reply``; returns the path's URL."""
+        self.routes[path] = reply
+        return self.url(path)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def answer(
         self,
@@ -53,63 +188,41 @@ class Receiver:
         content_type: str = "text/xml",
         delay: float = 0.0,
     ) -> str:
-        """Script the answer of ``path``; return its full URL."""
-        data = body.encode() if isinstance(body, str) else body
-        self.answers[path] = Answer(data, status, content_type, delay)
-        return self.base_url + path
+        """Answer requests to ``path`` with this body (after ``delay`` seconds); its URL."""
+        reply = answer(body, status, content_type)
+        return self.route(path, slow(delay, reply) if delay else reply)
 
     def to(self, path: str) -> list[Received]:
         """The requests received on ``path``, in order."""
-        return [request for request in self.received if request.path == path]
+        return self.requests_to(path)
+
+    def requests_to(self, path: str) -> list[Received]:
+        with self._lock:
+            return [received for received in self.received if received.path == path]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """The requests received, once there are at least ``count`` (or the timeout passed)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.01)
+        with self._lock:
+            return list(self.received)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
 
-def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _serve(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length).decode() if length else ""
-            host = self.headers.get("host", "")
-            receiver.received.append(
-                Received(
-                    method=self.command,
-                    path=parts.path,
-                    url=f"http://{host}{self.path}",
-                    headers={name.lower(): value for name, value in self.headers.items()},
-                    query=parse_qsl(parts.query, keep_blank_values=True),
-                    form=parse_qsl(body, keep_blank_values=True) if self.command == "POST" else [],
-                )
-            )
-            answer = receiver.answers.get(parts.path, Answer(b"", 404, "text/plain"))
-            if answer.delay:
-                time.sleep(answer.delay)
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-        do_GET = do_POST = _serve
-
-    return Handler
-
-
-@contextmanager
+@contextlib.contextmanager
 def receiving() -> Iterator[Receiver]:
-    """A receiver serving on 127.0.0.1 until the block ends."""
-    receiver = Receiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
-    server.daemon_threads = True
-    receiver.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with Receiver() as receiver:
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()

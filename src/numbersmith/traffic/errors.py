@@ -26,8 +26,11 @@ DOCUMENT_NOT_PARSED = 12100
 DOCUMENT_INVALID = 12200
 #: A Content-Type other than text/xml, application/xml, text/html or text/plain.
 CONTENT_TYPE_INVALID = 12300
-#: The target is not in NUMBERSMITH_WEBHOOK_ALLOW: refused without a connection.
-TARGET_FORBIDDEN = 11205
+#: The target is not in NUMBERSMITH_WEBHOOK_ALLOW: refused without a connection. Neither vendor
+#: has a code for it; to the application (and its fallback's ErrorCode) it is what a firewall
+#: would make it, a connection that failed. The attempt's reason names the allowlist, and a
+#: refused status callback is not retried.
+TARGET_FORBIDDEN = CONNECTION_FAILED
 
 
 class DocumentRejected(Exception):
