@@ -120,6 +120,12 @@ def trickle(interval: float) -> Reply:
     return reply
 
 
+class _Server(ThreadingHTTPServer):
+    # Tests send dozens of requests at once: with the default backlog of 5, connections beyond
+    # it wait for the client's SYN to be retried, a second later.
+    request_queue_size = 128
+
+
 class Receiver:
     """``with Receiver() as receiver:`` serves on a free port of 127.0.0.1 until the block ends.
 
@@ -159,7 +165,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self.port: int = self._server.server_address[1]

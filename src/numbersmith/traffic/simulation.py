@@ -35,6 +35,7 @@ from numbersmith.traffic.interpreter import (
     CallRun,
     Failure,
     Fetch,
+    MessageResult,
     MessageRun,
 )
 
@@ -145,6 +146,10 @@ def _read_message_answer(body: bytes, content_type: str | None) -> laml.Document
     return laml.read(body, content_type, allow_empty=True)
 
 
+#: A message to a number with no SMS URL: received, and nobody is told.
+NO_SMS_URL = MessageResult(
+    status="received", error_code=None, steps=(), replies=(), ended_by="no SMS URL"
+)
 #: A call to a number with no voice URL: nothing answers it.
 NO_VOICE_URL = CallResult(
     status="failed", duration=0, answered=False, steps=(), replies=(), ended_by="no voice URL"
@@ -280,8 +285,11 @@ class Simulator:
         )
         run = MessageRun(to=to, from_=sender, body=body, media=tuple(media))
         made: list[tuple[str, Attempt]] = []
-        if handler.url is not None:  # without one the message is stored, and nothing is sent
+        if handler.url is not None:
             await self._drive(run, handler, standard, key, made, _read_message_answer)
+            result = run.result()
+        else:  # the message is stored, and nothing is sent
+            result = NO_SMS_URL
         record = records.message(
             sid=sid,
             account_sid=project_id,
@@ -290,7 +298,7 @@ class Simulator:
             body=body,
             media=media,
             application_sid=handler.application_sid,
-            result=run.result(),
+            result=result,
             created=created,
         )
         return await self._journal(project_id, "message", to, record, made)
