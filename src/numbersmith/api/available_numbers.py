@@ -84,8 +84,8 @@ def _shared_keys(details: Details) -> str:
             "region": details.region,
             "postal_code": None,
             "iso_country": details.iso_country,
-            # What the number will have once bought, in the keys of SignalWire's schema (which
-            # are not those of a bought number's, and show no fax).
+            # What the number will have once bought, keyed as SignalWire's schema keys a search
+            # result: unlike a bought number's keys, and with no fax.
             "capabilities": dict(zip(("voice", "SMS", "MMS"), details.capabilities)),
             "beta": False,
         }
