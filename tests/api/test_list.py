@@ -6,7 +6,8 @@ import pytest
 
 from api.helpers import assert_error
 
-META_KEYS = {"uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "start", "end"}
+#: SignalWire's page: no start or end, which Twilio's pages have.
+META_KEYS = {"uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size"}
 
 
 def buy(account, **form):

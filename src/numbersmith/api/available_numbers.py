@@ -1,7 +1,7 @@
 """Routes of the AvailablePhoneNumbers resource: the countries offered, and number search.
 
-A search answers one page of random matches with no next page, as SignalWire does: asking
-again gives other numbers.
+A search answers up to PageSize random matches with no way to a next page, as SignalWire does:
+asking again gives other numbers.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def _shared_keys(details: Details) -> str:
             "region": details.region,
             "postal_code": None,
             "iso_country": details.iso_country,
-            # What the number will have once bought.
-            "capabilities": dict(zip(("Voice", "SMS", "MMS", "Fax"), details.capabilities)),
+            # What the number will have once bought, keyed as SignalWire's schema keys a search
+            # result: unlike a bought number's keys, and with no fax.
+            "capabilities": dict(zip(("voice", "SMS", "MMS"), details.capabilities)),
             "beta": False,
         }
     )
@@ -184,18 +185,11 @@ class AvailablePhoneNumbers:
 
     async def countries(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
-        # Two countries fit any page, so the list takes no paging parameters.
-        records = [country(project, code) for code in geography.COUNTRIES]
-        body = paging.envelope(
-            path=available_numbers_path(project) + ".json",
-            records_key="countries",
-            records=records,
-            row_ids=[],
-            request=paging.PageRequest(paging.DEFAULT_PAGE_SIZE, 0),
-            filters=[],
-            has_newer=False,
-            has_older=False,
-        )
+        # SignalWire's list of countries is not paged: just its URI and the countries.
+        body = {
+            "uri": available_numbers_path(project) + ".json",
+            "countries": [country(project, code) for code in geography.COUNTRIES],
+        }
         return json_response(body)
 
     async def country(self, request: Request) -> Response:
@@ -214,17 +208,13 @@ class AvailablePhoneNumbers:
         criteria, echoed, page = _search_request(request.scope["query_string"], code, toll_free)
         found = await search.available(self.db, criteria, size=page.size, supply=self.supply)
         segment = "TollFree" if toll_free else "Local"
-        body = paging.envelope(
-            path=f"{available_numbers_path(project)}/{code}/{segment}.json",
-            records_key="available_phone_numbers",
-            records=available_numbers(found),
-            count=len(found),
-            row_ids=[],
-            request=page,
-            filters=echoed,
-            has_newer=False,
-            has_older=False,
-        )
+        # Not a page: SignalWire answers a search with its URI and the numbers alone.
+        body = {
+            "uri": paging.page_uri(
+                f"{available_numbers_path(project)}/{code}/{segment}.json", echoed, page
+            ),
+            "available_phone_numbers": available_numbers(found),
+        }
         return json_response(body)
 
     def routes(self) -> list[Route]:

@@ -1,10 +1,11 @@
-"""The OpenAPI document, generated from the parameter catalogue, the representation and the
-error catalogue; and a human docs page (Swagger UI, served from the installed package)."""
+"""The OpenAPI document, generated from the parameter catalogue, the representation, its
+deviations from SignalWire's schema and the error catalogue; and a human docs page (Swagger UI,
+served from the installed package)."""
 
 from __future__ import annotations
 
 import functools
-from typing import Any, cast
+from typing import Any
 
 import orjson
 import swagger_ui_bundle
@@ -14,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from numbersmith import __version__
-from numbersmith.api import errors, forms
+from numbersmith.api import deviations, errors, forms
 from numbersmith.api.representation import API_VERSION
 from numbersmith.numbering import geography
 from numbersmith.provisioning.model import MAX_FRIENDLY_NAME, METHODS, RECEIVE_MODES
@@ -30,6 +31,11 @@ _PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
+
+def _deviation(deviation: deviations.Deviation) -> dict[str, Any]:
+    return {**(deviation.value or {}), "description": f"Not in SignalWire's schema: {deviation.reason}"}
+
+
 _NUMBER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -42,8 +48,10 @@ _NUMBER_SCHEMA: dict[str, Any] = {
         "beta": {"type": "boolean"},
         "capabilities": {
             "type": "object",
-            "properties": {key: {"type": "boolean"} for key in ("Voice", "SMS", "MMS", "Fax")},
-            "required": ["Voice", "SMS", "MMS", "Fax"],
+            "additionalProperties": False,
+            "description": f"Not spelled as in SignalWire's schema: {deviations.CAPABILITIES[0].reason}",
+            "properties": {d.field: {"type": "boolean"} for d in deviations.CAPABILITIES},
+            "required": [d.field for d in deviations.CAPABILITIES],
         },
         "country_code": {"type": "string", "description": "ISO 3166-1 alpha-2"},
         "date_created": {"type": "string", "description": "RFC 2822"},
@@ -60,25 +68,26 @@ _NUMBER_SCHEMA: dict[str, Any] = {
         "sms_fallback_url": _NULLABLE_STRING,
         "sms_method": {"type": "string", "enum": sorted(METHODS)},
         "sms_url": _NULLABLE_STRING,
-        "status": {"type": "string"},
         "status_callback": _NULLABLE_STRING,
         "status_callback_method": {"type": "string", "enum": sorted(METHODS)},
         "trunk_sid": _NULLABLE_STRING,
         "uri": {"type": "string"},
+        "verification_status": {"type": "string", "description": "Toll-free numbers only."},
         "voice_application_sid": _NULLABLE_STRING,
         "voice_caller_id_lookup": {"type": "boolean"},
         "voice_fallback_method": {"type": "string", "enum": sorted(METHODS)},
         "voice_fallback_url": _NULLABLE_STRING,
         "voice_method": {"type": "string", "enum": sorted(METHODS)},
-        "voice_receive_mode": {"type": "string", "enum": sorted(RECEIVE_MODES)},
+        "voice_receive_mode": _deviation(deviations.VOICE_RECEIVE_MODE),
         "voice_url": _NULLABLE_STRING,
     },
 }
-_NUMBER_SCHEMA["required"] = sorted(_NUMBER_SCHEMA["properties"])
+_NUMBER_SCHEMA["required"] = sorted(set(_NUMBER_SCHEMA["properties"]) - {"verification_status"})
 
 _NULLABLE_URI = {"type": ["string", "null"]}
 _PAGE_SCHEMA = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "incoming_phone_numbers"],
     "properties": {
         "uri": {"type": "string"},
@@ -87,8 +96,6 @@ _PAGE_SCHEMA = {
         "previous_page_uri": _NULLABLE_URI,
         "page": {"type": "integer"},
         "page_size": {"type": "integer"},
-        "start": {"type": "integer"},
-        "end": {"type": "integer"},
         "incoming_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/IncomingPhoneNumber"}},
     },
 }
@@ -106,22 +113,24 @@ _AVAILABLE_NUMBER_SCHEMA: dict[str, Any] = {
         "region": {"type": ["string", "null"], "description": "Two-letter state or province code, when known"},
         "postal_code": _NULLABLE_STRING,
         "iso_country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
-        "capabilities": _NUMBER_SCHEMA["properties"]["capabilities"],
+        "capabilities": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "What the number can do once bought (SignalWire shows no fax here).",
+            "properties": {key: {"type": "boolean"} for key in ("voice", "SMS", "MMS")},
+            "required": ["voice", "SMS", "MMS"],
+        },
         "beta": {"type": "boolean"},
     },
 }
 _AVAILABLE_NUMBER_SCHEMA["required"] = sorted(_AVAILABLE_NUMBER_SCHEMA["properties"])
-_PAGE_META_PROPERTIES = {
-    key: value
-    for key, value in cast(dict[str, Any], _PAGE_SCHEMA["properties"]).items()
-    if key != "incoming_phone_numbers"
-}
-_AVAILABLE_NUMBER_PAGE_SCHEMA = {
+_AVAILABLE_NUMBER_LIST_SCHEMA = {
     "type": "object",
-    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "available_phone_numbers"],
+    "additionalProperties": False,
+    "description": "Not paged: search again for other numbers.",
+    "required": ["uri", "available_phone_numbers"],
     "properties": {
-        **_PAGE_META_PROPERTIES,
-        "next_page_uri": {"type": "null", "description": "Always null: search again for other numbers."},
+        "uri": {"type": "string"},
         "available_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumber"}},
     },
 }
@@ -136,6 +145,7 @@ _COUNTRY_SCHEMA = {
         "beta": {"type": "boolean"},
         "subresource_uris": {
             "type": "object",
+            "additionalProperties": False,
             "required": ["local", "toll_free"],
             "properties": {"local": {"type": "string"}, "toll_free": {"type": "string"}},
         },
@@ -143,9 +153,10 @@ _COUNTRY_SCHEMA = {
 }
 _COUNTRY_LIST_SCHEMA = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["uri", "countries"],
     "properties": {
-        **_PAGE_META_PROPERTIES,
+        "uri": {"type": "string"},
         "countries": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumberCountry"}},
     },
 }
@@ -309,7 +320,7 @@ def _search(operation_id: str, summary: str) -> dict[str, Any]:
             "other numbers; a search that matches nothing gives an empty list."
         ),
         "parameters": _query(forms.SEARCH_FILTERS + forms.UNSUPPORTED_SEARCH_FILTERS + forms.SEARCH_PAGING),
-        "responses": {"200": _json("Available numbers.", "AvailablePhoneNumberPage"), **_COMMON_ERRORS, **_SEARCH_ERRORS},
+        "responses": {"200": _json("Available numbers.", "AvailablePhoneNumberList"), **_COMMON_ERRORS, **_SEARCH_ERRORS},
     }
 
 
@@ -339,7 +350,7 @@ def document() -> dict[str, Any]:
                 "IncomingPhoneNumber": _NUMBER_SCHEMA,
                 "IncomingPhoneNumberPage": _PAGE_SCHEMA,
                 "AvailablePhoneNumber": _AVAILABLE_NUMBER_SCHEMA,
-                "AvailablePhoneNumberPage": _AVAILABLE_NUMBER_PAGE_SCHEMA,
+                "AvailablePhoneNumberList": _AVAILABLE_NUMBER_LIST_SCHEMA,
                 "AvailablePhoneNumberCountry": _COUNTRY_SCHEMA,
                 "AvailablePhoneNumberCountryList": _COUNTRY_LIST_SCHEMA,
                 "Application": _APPLICATION_SCHEMA,

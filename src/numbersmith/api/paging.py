@@ -90,6 +90,11 @@ def page_request(query: Mapping[str, str]) -> PageRequest:
     return PageRequest(size, number, before=row_id, token=token)
 
 
+def page_uri(path: str, filters: Sequence[tuple[str, str]], request: PageRequest) -> str:
+    """The URI of the page ``request`` asks for, repeating every filter."""
+    return f"{path}?{_query(tuple(filters), request.size, request.number, request.token)}"
+
+
 def envelope(
     *,
     path: str,
@@ -100,11 +105,11 @@ def envelope(
     filters: Sequence[tuple[str, str]],
     has_newer: bool,
     has_older: bool,
-    count: int | None = None,
 ) -> dict[str, Any]:
-    """The page envelope: the paging meta keys the clients know, plus exactly one records key.
+    """The page envelope: the paging keys of SignalWire's schema, plus exactly one records key.
 
-    ``records`` may be a JSON array already rendered; ``count`` then says how many it holds.
+    ``records`` may be a JSON array already rendered. There is no ``start`` or ``end``, which
+    Twilio's pages have and SignalWire's do not.
 
     ``next_page_uri`` repeats every filter, because clients request it verbatim; it is null on
     the last page, or ``stream()`` would never end.
@@ -119,15 +124,12 @@ def envelope(
     previous_uri = None
     if has_newer and row_ids and request.number > 0:
         previous_uri = uri(request.number - 1, _encode("PB", row_ids[0]))
-    start = request.number * request.size
     return {
-        "uri": uri(request.number, request.token),
+        "uri": page_uri(path, filters, request),
         "first_page_uri": uri(0, None),
         "next_page_uri": next_uri,
         "previous_page_uri": previous_uri,
         "page": request.number,
         "page_size": request.size,
-        "start": start,
-        "end": start + max((len(records) if count is None else count) - 1, 0),
         records_key: records,
     }

@@ -1,7 +1,8 @@
 """The JSON representation of an owned phone number, and of an application.
 
-Every field is always present, ``null`` when it has no value: signalwire 2.x reads the payload
-with ``payload[key]`` and fails on a missing key.
+Exactly the fields of SignalWire's published schema, plus the deviations ``api.deviations``
+lists. Every field is always present, ``null`` when it has no value: signalwire 2.x reads the
+payload with ``payload[key]`` and fails on a missing key.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from numbersmith.numbering.nanp import TOLL_FREE_AREA_CODES
 from numbersmith.provisioning.model import Application, IncomingNumber
 
 API_VERSION = "2010-04-01"
@@ -39,7 +41,7 @@ def incoming_numbers_path(account_sid: str) -> str:
 
 def incoming_number(number: IncomingNumber) -> dict[str, Any]:
     account = number.project_id
-    return {
+    rendered = {
         "account_id": account,
         "account_sid": account,
         "address_requirements": "none",
@@ -67,7 +69,6 @@ def incoming_number(number: IncomingNumber) -> dict[str, Any]:
         "sms_fallback_url": number.sms_fallback_url,
         "sms_method": number.sms_method,
         "sms_url": number.sms_url,
-        "status": "in-use",
         "status_callback": number.status_callback,
         "status_callback_method": number.status_callback_method,
         "trunk_sid": number.trunk_sid,
@@ -80,6 +81,11 @@ def incoming_number(number: IncomingNumber) -> dict[str, Any]:
         "voice_receive_mode": number.voice_receive_mode,
         "voice_url": number.voice_url,
     }
+    if number.phone_number[2:5] in TOLL_FREE_AREA_CODES:
+        # SignalWire shows a toll-free number's verification for messaging, and only theirs;
+        # nothing here verifies one.
+        rendered["verification_status"] = "Unverified"
+    return rendered
 
 
 def applications_path(account_sid: str) -> str:

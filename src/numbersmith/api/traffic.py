@@ -188,7 +188,6 @@ class Traffic:
             path=f"/api/numbersmith/v1/Accounts/{project}/Deliveries",
             records_key="deliveries",
             records=records,
-            count=len(rows),
             row_ids=[row_id for row_id, _ in rows],
             request=page,
             filters=echoed,
