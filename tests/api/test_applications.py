@@ -21,7 +21,7 @@ FIELDS = {
     "status_callback_method", "uri", "voice_caller_id_lookup", "voice_fallback_method",
     "voice_fallback_url", "voice_method", "voice_url",
 }  # fmt: skip
-META_KEYS = {"uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "start", "end"}
+META_KEYS = {"uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size"}
 URLS = ("VoiceUrl", "VoiceFallbackUrl", "StatusCallback", "SmsUrl", "SmsFallbackUrl", "SmsStatusCallback")
 METHODS = (
     "VoiceMethod", "VoiceFallbackMethod", "StatusCallbackMethod", "SmsMethod", "SmsFallbackMethod",
@@ -248,7 +248,7 @@ def test_the_envelope_is_the_numbers_list_envelope_with_applications(account):
     create(account)
     body = account.http.get(path(account)).json()
     assert set(body) == META_KEYS | {"applications"}
-    assert body["page"] == 0 and body["page_size"] == 50 and body["start"] == 0 and body["end"] == 0
+    assert body["page"] == 0 and body["page_size"] == 50
     assert body["next_page_uri"] is None and body["previous_page_uri"] is None
     assert body["uri"].startswith(f"/api/laml/2010-04-01/Accounts/{account.project_id}/Applications.json?")
     assert body["first_page_uri"] == body["uri"]

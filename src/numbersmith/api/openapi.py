@@ -85,20 +85,28 @@ _NUMBER_SCHEMA: dict[str, Any] = {
 _NUMBER_SCHEMA["required"] = sorted(set(_NUMBER_SCHEMA["properties"]) - {"verification_status"})
 
 _NULLABLE_URI = {"type": ["string", "null"]}
-_PAGE_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "incoming_phone_numbers"],
-    "properties": {
-        "uri": {"type": "string"},
-        "first_page_uri": {"type": "string"},
-        "next_page_uri": _NULLABLE_URI,
-        "previous_page_uri": _NULLABLE_URI,
-        "page": {"type": "integer"},
-        "page_size": {"type": "integer"},
-        "incoming_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/IncomingPhoneNumber"}},
-    },
-}
+_PAGE_META = ("uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size")
+
+
+def _page_schema(records_key: str, record_schema: str) -> dict[str, Any]:
+    """A list page: exactly the paging keys SignalWire's pages have, and one records key."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [*_PAGE_META, records_key],
+        "properties": {
+            "uri": {"type": "string"},
+            "first_page_uri": {"type": "string"},
+            "next_page_uri": _NULLABLE_URI,
+            "previous_page_uri": _NULLABLE_URI,
+            "page": {"type": "integer"},
+            "page_size": {"type": "integer"},
+            records_key: {"type": "array", "items": {"$ref": f"#/components/schemas/{record_schema}"}},
+        },
+    }
+
+
+_PAGE_SCHEMA = _page_schema("incoming_phone_numbers", "IncomingPhoneNumber")
 _AVAILABLE_NUMBER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -188,14 +196,7 @@ _APPLICATION_SCHEMA: dict[str, Any] = {
     },
 }
 _APPLICATION_SCHEMA["required"] = sorted(_APPLICATION_SCHEMA["properties"])
-_APPLICATION_PAGE_SCHEMA = {
-    "type": "object",
-    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "applications"],
-    "properties": {
-        **_PAGE_META_PROPERTIES,
-        "applications": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
-    },
-}
+_APPLICATION_PAGE_SCHEMA = _page_schema("applications", "Application")
 _ERROR_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
