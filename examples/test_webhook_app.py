@@ -23,7 +23,8 @@ class EchoApp(BaseHTTPRequestHandler):
     """The app under test: answers every text with its body, if the request is signed."""
 
     def do_POST(self):
-        form = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        form = dict(parse_qsl(body, keep_blank_values=True))  # blank ones are signed too
         url = f"http://{self.headers['Host']}{self.path}"
         signed = RequestValidator(SIGNING_KEY).validate(url, form, self.headers["X-Twilio-Signature"])
         reply = f"You said: {form['Body']}" if signed else "Who are you?"
