@@ -7,6 +7,8 @@ removed from everything that goes over the wire or into a signature.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -77,13 +79,15 @@ _FLAVORS: dict[str, _Flavor] = {
 FLAVORS = frozenset(_FLAVORS)
 
 
+@functools.lru_cache(maxsize=1024)
 def timeouts_of(url: str, flavor: str) -> Timeouts:
     """The timeouts of a fetch of ``url``: the flavor's defaults, overridden by the fragment.
 
     Both vendors' names are read whatever the flavor, since a developer copies URLs written for
     either: ``ot`` (SignalWire) and ``ct`` (Twilio) are the connect timeout. The values are
     clamped to the flavor's ranges, so ``rc`` has no effect on SignalWire, which never retries a
-    document fetch. A value that is not a whole number is ignored.
+    document fetch. A value that is not a whole number is ignored. Remembered: a number's few
+    URLs are fetched again and again.
     """
     ranges = _FLAVORS[flavor]
     overrides: dict[str, int] = {}
