@@ -74,6 +74,9 @@ def start(
         NUMBERSMITH_PROJECT_ID=project_id,
         NUMBERSMITH_API_TOKEN=api_token,
     )
+    # Webhooks of test servers go to this machine's receivers and nowhere else, whatever URL a
+    # test (or a fuzzer) gives a number.
+    env.setdefault("NUMBERSMITH_WEBHOOK_ALLOW", "127.0.0.0/8,::1")
     if supply is not None:
         env["NUMBERSMITH_SUPPLY"] = supply
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL
