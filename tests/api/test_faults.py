@@ -8,6 +8,7 @@ a server process of their own, are in tests/system/test_faults.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import psycopg
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from api.helpers import assert_error
 from numbersmith.store import Database
+from numbersmith.store.faults import SETTLE_SECONDS
 
 Switch = Callable[[bool], None]
 
@@ -79,6 +81,7 @@ def test_while_the_database_cannot_be_written_changes_are_refused_and_reads_answ
     assert health.headers["Retry-After"] == "1"
 
     read_only(False)
+    time.sleep(SETTLE_SECONDS)  # a fault ends at the first success this long after a failure
     assert account.http.get("/healthz").status_code == 200
     bought = account.http.post(account.numbers_path, data={"AreaCode": "212"})
     assert bought.status_code == 201, bought.text

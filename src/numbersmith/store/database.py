@@ -461,19 +461,20 @@ class Database:
     async def health(self) -> Fault | None:
         """The fault the database has now; None while it serves reads and writes.
 
-        With no fault known, a read tells. While one is, the probe is what the fault stopped:
-        on SQLite a write and a checkpoint (what a full disk stops first), on PostgreSQL a read
-        and, if reads work, a write. The fault ends when they succeed.
+        The database is probed first, for what the fault known (if any) stopped: a read, a
+        write too if only writes failed, and on SQLite a write and a checkpoint (what a full
+        disk stops first). A probe that succeeds ends the fault as a request would: once it
+        has settled (faults.SETTLE_SECONDS), since a write can succeed now and then while the
+        disk is full.
         """
+        known = self.outage.fault
+        if self.is_sqlite and known is not None:
+            await anyio.to_thread.run_sync(self._probe_sqlite)
+            return self.outage.fault
         try:
-            if self.outage.fault is None:
-                await self.ping()
-            elif self.is_sqlite:
-                await anyio.to_thread.run_sync(self._probe_sqlite)
-            else:
-                await self.ping()  # ends a fault that stopped reads
-                if self.outage.fault is not None:
-                    await self.run(lambda tx: tx.execute(_WRITE_PROBE), write=True)
+            await self.ping()
+            if known is not None and known.reads_work:
+                await self.run(lambda tx: tx.execute(_WRITE_PROBE), write=True)
         except DatabaseUnavailable:
             pass
         return self.outage.fault
@@ -507,13 +508,13 @@ class Database:
             self._checkpoint(checkpointer)
         except self._driver_errors as exc:
             self._checkpoint_failed(exc)
-        else:
-            fault = self.outage.fault
-            if fault is None or not fault.disk_full or self._disk_has_room():
-                self.outage.ended(wrote=True)
+            return
         finally:
             if proxied is not None:
                 proxied.close()
+        known = self.outage.fault
+        if known is None or not known.disk_full or self._disk_has_room():
+            self.outage.ended(wrote=True)
 
     def _disk_has_room(self) -> bool:
         database = self.url.database

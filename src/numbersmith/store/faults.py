@@ -21,6 +21,11 @@ import sqlalchemy as sa
 
 log = logging.getLogger("numbersmith")
 
+#: A fault ends at the first success at least this long after its last failure. At its edges a
+#: fault comes and goes (a PostgreSQL shutting down still finishes the statements under way
+#: while refusing connections): without this, the log told of several faults instead of one.
+SETTLE_SECONDS = 0.5
+
 
 @dataclass(frozen=True, slots=True)
 class Fault:
@@ -122,22 +127,37 @@ class Outage:
     def __init__(self) -> None:
         self.fault: Fault | None = None
         self._since = 0.0
+        self._last_failure = 0.0
         self._lock = threading.Lock()
 
     def began(self, fault: Fault) -> None:
-        """A unit of work, a probe or a checkpoint failed because of ``fault``."""
+        """A unit of work, a probe or a checkpoint failed because of ``fault``.
+
+        While a fault lasts, what later failures add to it is kept (reads failing too, a full
+        disk), under the cause of the failure that added it.
+        """
         with self._lock:
+            self._last_failure = time.monotonic()
             current = self.fault
-            if current is not None and (current.reads_work <= fault.reads_work):
-                return  # known already (or a lesser form of it)
+            if current is not None:
+                fault = Fault(
+                    fault.cause,
+                    reads_work=current.reads_work and fault.reads_work,
+                    connection_lost=current.connection_lost or fault.connection_lost,
+                    disk_full=current.disk_full or fault.disk_full,
+                )
+                if (fault.reads_work, fault.disk_full) == (current.reads_work, current.disk_full):
+                    return  # nothing new
+            else:
+                self._since = self._last_failure
             self.fault = fault
-            if current is None:
-                self._since = time.monotonic()
-            reads = "reads still work" if fault.reads_work else "reads fail too"
-        log.warning("database fault began (%s): %s", reads, fault.cause)
+        reads = "reads still work" if fault.reads_work else "reads fail too"
+        event = "began" if current is None else "changed"
+        log.warning("database fault %s (%s): %s", event, reads, fault.cause)
 
     def ended(self, *, wrote: bool) -> None:
-        """A unit of work succeeded: a read ends a fault that stopped reads, a write any fault.
+        """A unit of work succeeded: a read ends a fault that stopped reads, a write any fault,
+        once the fault has settled (SETTLE_SECONDS).
 
         Only called while ``fault`` is set, so the success path pays one attribute test.
         """
@@ -145,6 +165,9 @@ class Outage:
             fault = self.fault
             if fault is None or (fault.reads_work and not wrote):
                 return
+            now = time.monotonic()
+            if now - self._last_failure < SETTLE_SECONDS:
+                return
             self.fault = None
-            lasted = time.monotonic() - self._since
+            lasted = now - self._since
         log.warning("database fault ended after %.1f s: %s", lasted, fault.cause)
