@@ -25,7 +25,7 @@ from numbersmith.api.traffic import Traffic
 from numbersmith.config import Settings
 from numbersmith.provisioning.errors import ProvisioningError
 from numbersmith.provisioning.supply import supply_named
-from numbersmith.store import Database
+from numbersmith.store import Database, DatabaseUnavailable
 from numbersmith.traffic.delivery import Allowlist, Courier
 from numbersmith.traffic.simulation import Simulator
 
@@ -49,6 +49,15 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return errors.error_response(500, errors.INTERNAL_ERROR, "Internal server error")
+
+
+def _unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
+    """503: the database has a fault. One line in the log; its start and end are logged by the
+    store, and a traceback would say nothing about it."""
+    log.warning("%s %s answered 503: %s", request.method, request.url.path, exc.fault.cause)
+    return errors.database_unavailable(
+        reads_work=exc.fault.reads_work, outcome_unknown=exc.outcome_unknown
+    )
 
 
 def _refusal(request: Request, exc: Exception) -> Response | None:
@@ -95,12 +104,14 @@ class Application:
             if started:
                 raise  # too late to answer with an error; the server logs it
             request = Request(scope)
-            refusal = _refusal(request, exc)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-            await _server_error(request, exc)(scope, receive, send)
-            raise  # as Starlette does: the server logs it too, and a test client may raise it
+            if isinstance(exc, DatabaseUnavailable):
+                answer = _unavailable(request, exc)
+            else:
+                answer = _refusal(request, exc) or _server_error(request, exc)
+            # Not raised again once answered, as Starlette would: uvicorn would log it a second
+            # time and then close the connection, and a client that sent its next request on it
+            # meanwhile would get no answer at all.
+            await answer(scope, receive, send)
 
 
 #: How often the journal forgets what is older than NUMBERSMITH_JOURNAL_DAYS.
@@ -133,12 +144,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     traffic = Traffic(simulator, auth)
 
     async def healthz(request: Request) -> Response:
-        try:
-            await db.ping()
-        except Exception:
-            log.exception("health check failed")
-            return errors.error_response(503, errors.INTERNAL_ERROR, "The database is unavailable")
-        return json_response({"status": "ok"})
+        fault = await db.health()
+        if fault is None:
+            return json_response({"status": "ok"})
+        log.warning("GET /healthz answered 503: %s", fault.cause)
+        reads = "reads still work" if fault.reads_work else "reads fail too"
+        return errors.service_unavailable(f"Database fault ({reads}): {fault.cause}")
 
     # Routes are tried in order, so the ones clients call most come first.
     routes: list[BaseRoute] = [

@@ -22,6 +22,8 @@ AUTHENTICATION_FAILED = 20003
 METHOD_NOT_ALLOWED = 20004
 NOT_FOUND = 20404
 INTERNAL_ERROR = 20500
+#: The database cannot be reached or cannot store changes now: a passing fault, not a bug.
+SERVICE_UNAVAILABLE = 20503
 INVALID_METHOD = 21209
 INVALID_PHONE_NUMBER = 21401
 #: A simulated message's or call's To (not a valid number, or a fax line called), or its From.
@@ -55,6 +57,31 @@ class ApiError(Exception):
 def error_response(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:
     body = {"code": code, "message": message, "more_info": MORE_INFO.format(code=code), "status": status}
     return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
+
+
+#: Seconds a client is asked to wait before trying again while the database has a fault.
+RETRY_AFTER_SECONDS = 1
+
+
+def service_unavailable(message: str) -> Response:
+    """503 with ``Retry-After``: what every request that needs the database gets during a fault."""
+    return error_response(
+        503, SERVICE_UNAVAILABLE, message, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
+def database_unavailable(*, reads_work: bool, outcome_unknown: bool) -> Response:
+    """The answer to a request the database could not serve; the cause is for the log only."""
+    if outcome_unknown:
+        message = (
+            "Service unavailable: the connection to the database was lost while the change was"
+            " being committed, so it may or may not have been made. Check before trying again"
+        )
+    elif reads_work:
+        message = "Service unavailable: changes cannot be stored at the moment; reads still work"
+    else:
+        message = "Service unavailable: the database cannot be reached at the moment"
+    return service_unavailable(message)
 
 
 def authentication_failed() -> ApiError:

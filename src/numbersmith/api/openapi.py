@@ -267,6 +267,10 @@ _COMMON_ERRORS = {
     "401": _error(f"Authentication failed, or the token lacks the numbers scope ({errors.AUTHENTICATION_FAILED})."),
     "404": _error(f"No such resource ({errors.NOT_FOUND})."),
     "405": _error(f"Method not allowed ({errors.METHOD_NOT_ALLOWED})."),
+    "503": _error(
+        f"The database cannot be reached or cannot store changes at the moment"
+        f" ({errors.SERVICE_UNAVAILABLE}); try again after Retry-After seconds."
+    ),
 }
 _BODY_ERRORS = {
     "400": _error(

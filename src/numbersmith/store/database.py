@@ -13,7 +13,9 @@ network, so they run in worker threads, each on its own pooled connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -27,8 +29,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.base import Executable
 
+from numbersmith.store.faults import (
+    DatabaseUnavailable,
+    Fault,
+    Outage,
+    postgres_fault,
+    sqlite_fault,
+)
+
 T = TypeVar("T")
 _POOL_SIZE = 16
+#: Seconds to wait for PostgreSQL to accept a connection: a server gone from the network would
+#: otherwise hold a request for as long as TCP keeps trying (two minutes on Linux).
+_CONNECT_TIMEOUT = 5
+#: Free space a SQLite database's disk needs again before a fault of a full disk is over.
+_ROOM_AFTER_FULL_DISK = 1 << 20
 log = logging.getLogger("numbersmith")
 
 Row = tuple[Any, ...]
@@ -133,12 +148,23 @@ class Database:
             # stand alone and a migration cut short would leave its first half applied.
             sa.event.listen(self.engine, "begin", _begin_sqlite)
         else:
-            self.engine = sa.create_engine(self.url, pool_size=_POOL_SIZE, max_overflow=0)
+            connect_args = {"connect_timeout": _CONNECT_TIMEOUT}
+            if "connect_timeout" in self.url.query:
+                connect_args = {}  # the operator's own
+            self.engine = sa.create_engine(
+                self.url, pool_size=_POOL_SIZE, max_overflow=0, connect_args=connect_args
+            )
             sa.event.listen(self.engine, "checkin", _leave_autocommit)
         # As many threads as pooled connections: more would wait for a connection anyway, and
         # overflow connections are opened and closed per unit of work.
         self._threads = anyio.CapacityLimiter(_POOL_SIZE)
         self._integrity_error = self.engine.dialect.loaded_dbapi.IntegrityError
+        # What a fault can be raised as: the driver's errors, and SQLAlchemy's wrapping of them
+        # when its pool opens a connection.
+        self._driver_errors = (self.engine.dialect.loaded_dbapi.Error, sa.exc.DBAPIError)
+        self._fault_of = sqlite_fault if self.is_sqlite else postgres_fault
+        #: The fault the database has now, if any (see health()).
+        self.outage = Outage()
         self._compiled: dict[Executable, tuple[str, dict[str, Any]]] = {}
         self._inserts: dict[tuple[str, tuple[str, ...]], str] = {}
         self._sqlite_connection: Any = None
@@ -147,8 +173,11 @@ class Database:
         # reads go on; other threads wait for the batch's commit.
         self._lock = threading.RLock()
         self._batch: asyncio.Future[None] | None = None
+        # Set when SQLite rolled back the open batch's whole transaction (see _run_in_batch).
+        self._batch_lost: BaseException | None = None
         self._checkpointer: threading.Thread | None = None
         self._stop_checkpoints = threading.Event()
+        self._checkpoint_error = ""
 
     def _prepare_sqlite_file(self) -> None:
         database = self.url.database
@@ -208,17 +237,74 @@ class Database:
         if self.is_sqlite and not write:
             # A read on SQLite, the requests' hot path: its statements run in autocommit mode,
             # or within an open write batch, so there is no transaction to begin or end.
-            with self._lock:
-                return work(Transaction(self._sqlite(), self))
-        with self._connection() as connection:
-            if not self._begin(connection, write):
-                return work(Transaction(connection, self))
             try:
+                with self._lock:
+                    return work(Transaction(self._sqlite(), self))
+            except self._driver_errors as exc:
+                raise self._failed(exc, writing=False)
+        if not self.is_sqlite:
+            return self._run_on_postgresql(work, write)
+        try:
+            with self._connection() as connection:
+                if not self._begin(connection, write):
+                    return work(Transaction(connection, self))
+                try:
+                    result = work(Transaction(connection, self))
+                    connection.commit()
+                    return result
+                except BaseException as exc:
+                    raise self._rolled_back(connection, exc)
+        except self._driver_errors as exc:
+            raise self._failed(exc, writing=write)
+
+    def _run_on_postgresql(self, work: Callable[[Transaction], T], write: bool) -> T:
+        """run_sync on a pooled PostgreSQL connection, replacing it if it turns out dead.
+
+        A pooled connection dies unseen when PostgreSQL restarts: the request that finds it
+        would fail although the server is back. Then every connection of its generation is
+        recycled, and the unit runs once more on a new one, if the failure came before the
+        COMMIT was sent: until then nothing can have been committed, so running it again is
+        safe, for a purchase too. A connection lost during the COMMIT leaves the outcome
+        unknown, and the unit is never run again. Checking connections before use instead
+        (SQLAlchemy's pre-ping) would cost every unit a round trip to the server.
+        """
+        for attempt in (1, 2):
+            try:
+                proxied = self.engine.raw_connection()
+            except self._driver_errors as exc:
+                raise self._failed(exc, writing=write)
+            committing = False
+            try:
+                connection = proxied.driver_connection
+                # A read runs each statement on its own: no COMMIT, one round trip fewer. Reads
+                # of several statements expect no common snapshot (a number released between a
+                # page's two reads is simply not listed).
+                connection.autocommit = not write
                 result = work(Transaction(connection, self))
-                connection.commit()
-                return result
+                if write:
+                    committing = True
+                    connection.commit()
             except BaseException as exc:
-                raise self._rolled_back(connection, exc)
+                fault = self._fault_of(exc, writing=write)
+                if fault is None:
+                    raise self._rolled_back(connection, exc)
+                if fault.connection_lost:
+                    # This connection and the pool's others as old are reopened at checkout.
+                    self.engine.pool._invalidate(proxied, exc)
+                    if attempt == 1 and not committing:
+                        log.warning("replaced pooled database connections: %s", fault.cause)
+                        continue
+                else:
+                    with contextlib.suppress(*self._driver_errors):
+                        connection.rollback()
+                self.outage.began(fault)
+                raise DatabaseUnavailable(fault, outcome_unknown=committing) from exc
+            finally:
+                proxied.close()
+            if self.outage.fault is not None:
+                self.outage.ended(wrote=write)
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Transaction]:
@@ -247,9 +333,7 @@ class Database:
             # deadlock against another process and fail instead of waiting.
             connection.execute("BEGIN IMMEDIATE")
         elif not self.is_sqlite:
-            # On PostgreSQL a read runs each statement on its own, as on SQLite: no COMMIT, so
-            # one round trip to the server fewer. Reads of several statements expect no common
-            # snapshot (a number released between a page's two reads is simply not listed).
+            # As in _run_on_postgresql: a read runs each statement on its own.
             connection.autocommit = not write
         return True
 
@@ -261,6 +345,17 @@ class Database:
             duplicate.__cause__ = exc
             return duplicate
         return exc
+
+    def _failed(self, exc: BaseException, *, writing: bool) -> BaseException:
+        """What to raise for ``exc``: DatabaseUnavailable if a fault caused it (and the fault is
+        recorded), else ``exc`` itself."""
+        fault = self._fault_of(exc, writing=writing)
+        if fault is None:
+            return exc
+        self.outage.began(fault)
+        unavailable = DatabaseUnavailable(fault)
+        unavailable.__cause__ = exc
+        return unavailable
 
     async def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
         """Run ``work`` in one transaction, without blocking the event loop on the network.
@@ -290,9 +385,9 @@ class Database:
             try:
                 connection = self._sqlite()
                 connection.execute("BEGIN IMMEDIATE")
-            except BaseException:
+            except BaseException as exc:
                 self._lock.release()
-                raise
+                raise self._failed(exc, writing=True)
             self._batch = loop.create_future()
             loop.call_soon(self._commit_batch)
         batch = self._batch
@@ -303,11 +398,22 @@ class Database:
         try:
             result = work(Transaction(connection, self))
         except BaseException as exc:
-            connection.execute("ROLLBACK TO unit")
-            connection.execute("RELEASE unit")
             if isinstance(exc, self._integrity_error):
-                raise DuplicateKey(str(exc)) from exc
-            raise
+                failure: BaseException = DuplicateKey(str(exc))
+                failure.__cause__ = exc
+            else:
+                failure = self._failed(exc, writing=True)
+            if connection.in_transaction:
+                connection.execute("ROLLBACK TO unit")
+                connection.execute("RELEASE unit")
+            else:
+                # SQLite rolled back the whole transaction (it may, on a full disk or an I/O
+                # error), and with it the units before this one: the batch fails. The units
+                # after this one in the turn write into a new transaction, rolled back too,
+                # lest their savepoints' RELEASE commit them one by one.
+                self._batch_lost = failure
+                connection.execute("BEGIN")
+            raise failure
         connection.execute("RELEASE unit")
         # The commit was queued when the batch opened, and the loop runs callbacks in the order
         # they were queued, so one turn of the loop later it has run. Waiting a turn rather than
@@ -320,13 +426,19 @@ class Database:
 
     def _commit_batch(self) -> None:
         batch, self._batch = self._batch, None
+        lost, self._batch_lost = self._batch_lost, None
         assert batch is not None
         connection = self._sqlite()
         try:
+            if lost is not None:
+                raise lost
             connection.commit()
         except BaseException as exc:
-            connection.rollback()
-            batch.set_exception(exc)
+            # SQLite has rolled back already after most failed commits (a full disk): this
+            # rollback must not keep the batch's waiters from their answer by failing too.
+            with contextlib.suppress(*self._driver_errors):
+                connection.rollback()
+            batch.set_exception(exc if exc is lost else self._failed(exc, writing=True))
             batch.add_done_callback(lambda done: done.exception())  # reported to its waiters
         else:
             batch.set_result(None)
@@ -346,6 +458,71 @@ class Database:
     async def ping(self) -> None:
         await self.run(lambda tx: tx.one(_PING))
 
+    async def health(self) -> Fault | None:
+        """The fault the database has now; None while it serves reads and writes.
+
+        The database is probed first, for what the fault known (if any) stopped: a read, a
+        write too if only writes failed, and on SQLite a write and a checkpoint (what a full
+        disk stops first). A probe that succeeds ends the fault as a request would: once it
+        has settled (faults.SETTLE_SECONDS), since a write can succeed now and then while the
+        disk is full.
+        """
+        known = self.outage.fault
+        if self.is_sqlite and known is not None:
+            await anyio.to_thread.run_sync(self._probe_sqlite)
+            return self.outage.fault
+        try:
+            await self.ping()
+            if known is not None and known.reads_work:
+                await self.run(lambda tx: tx.execute(_WRITE_PROBE), write=True)
+        except DatabaseUnavailable:
+            pass
+        return self.outage.fault
+
+    def _probe_sqlite(self, checkpointer: Any = None) -> None:
+        """Write one page, then copy the log into the database; end the fault known if both
+        succeed, or record what stops them. Runs off the event loop.
+
+        The write is made on the connection requests use, so that it meets what they would;
+        the checkpoint on ``checkpointer`` (the checkpoint thread's connection), or one of the
+        pool's. A full disk can let both succeed while purchases fail: the write into space the
+        log had already, the checkpoint when the log holds no new pages. So a fault of a full
+        disk ends only once the disk has room again as well.
+        """
+        proxied = None
+        try:
+            # An open write batch holds the lock until its commit: none is open inside.
+            with self._lock:
+                connection = self._sqlite()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    (version,) = connection.execute("PRAGMA user_version").fetchone()
+                    connection.execute(f"PRAGMA user_version = {int(version)}")
+                    connection.execute("COMMIT")
+                finally:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+            if checkpointer is None:
+                proxied = self.engine.raw_connection()
+                checkpointer = proxied.driver_connection
+            self._checkpoint(checkpointer)
+        except self._driver_errors as exc:
+            self._checkpoint_failed(exc)
+            return
+        finally:
+            if proxied is not None:
+                proxied.close()
+        known = self.outage.fault
+        if known is None or not known.disk_full or self._disk_has_room():
+            self.outage.ended(wrote=True)
+
+    def _disk_has_room(self) -> bool:
+        database = self.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return True
+        directory = Path(database).expanduser().resolve().parent
+        return shutil.disk_usage(directory).free >= _ROOM_AFTER_FULL_DISK
+
     def start_background_checkpoints(self, interval: float = 0.25) -> None:
         """Move SQLite's write-ahead log into the database file from a thread of its own.
 
@@ -362,15 +539,33 @@ class Database:
         self._checkpointer.start()
 
     def _checkpoint_loop(self, interval: float) -> None:
-        connection = self.engine.raw_connection()
+        """Checkpoint every ``interval`` seconds; while a fault is known, probe instead (which
+        checkpoints too), so that the fault is seen to end without waiting for a request."""
+        connection = None
         try:
             while not self._stop_checkpoints.wait(interval):
                 try:
-                    self._checkpoint(connection.driver_connection)
-                except self.engine.dialect.loaded_dbapi.OperationalError:
-                    log.warning("checkpoint skipped", exc_info=True)
+                    if connection is None:
+                        connection = self.engine.raw_connection()
+                    if self.outage.fault is None:
+                        self._checkpoint(connection.driver_connection)
+                    else:
+                        self._probe_sqlite(connection.driver_connection)
+                except self._driver_errors as exc:
+                    self._checkpoint_failed(exc)
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
+
+    def _checkpoint_failed(self, exc: BaseException) -> None:
+        """Record a fault, or log what else stopped a checkpoint: once, not every quarter
+        second for as long as it lasts."""
+        fault = sqlite_fault(exc, writing=True)
+        if fault is not None:
+            self.outage.began(fault)
+        elif str(exc) != self._checkpoint_error:
+            log.warning("checkpoint failed: %s", exc)
+        self._checkpoint_error = str(exc)
 
     def _checkpoint(self, connection: Any) -> None:
         """Copy the log into the database, so that the next write starts the log over.
@@ -399,6 +594,9 @@ class Database:
 
 
 _PING = sa.select(sa.literal_column("1"))
+#: A write that changes nothing, for PostgreSQL: a read-only server refuses it, and one that
+#: cannot write its log fails it. The row is Alembic's, present in every migrated database.
+_WRITE_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")
 
 # sqlite3 binds a bool or a None only after looking it up among the adapters and then trying
 # the value's __conform__, and a purchase binds seven flags and about ten empty settings.
