@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from numbersmith import __version__
-from numbersmith.api import deviations, errors, forms
+from numbersmith.api import deviations, errors, forms, traffic_schemas
 from numbersmith.api.representation import API_VERSION
 from numbersmith.numbering import geography
 from numbersmith.provisioning.model import MAX_FRIENDLY_NAME, METHODS, RECEIVE_MODES
@@ -361,6 +361,10 @@ def document() -> dict[str, Any]:
                 "Application": _APPLICATION_SCHEMA,
                 "ApplicationPage": _APPLICATION_PAGE_SCHEMA,
                 "Error": _ERROR_SCHEMA,
+                "InboundMessage": traffic_schemas.INBOUND_MESSAGE,
+                "InboundCall": traffic_schemas.INBOUND_CALL,
+                "Delivery": traffic_schemas.DELIVERY,
+                "DeliveryPage": traffic_schemas.DELIVERY_PAGE,
             },
         },
         "security": [{"basic": []}],
@@ -470,6 +474,95 @@ def document() -> dict[str, Any]:
             countries + "/{IsoCountry}/TollFree.json": {
                 "parameters": [account, country],
                 "get": _search("searchTollFreeAvailablePhoneNumbers", "Search toll-free numbers available to buy"),
+            },
+            **_traffic_paths(account),
+        },
+    }
+
+
+_TRAFFIC_ERRORS = {
+    "400": _error(
+        f"Invalid input: To ({errors.INVALID_TO}; also a call to a number that takes faxes), From "
+        f"({errors.INVALID_FROM}), Body over 1,600 characters ({errors.BODY_TOO_LONG}), more than "
+        f"10 MediaUrl ({errors.TOO_MANY_MEDIA}), a MediaUrl not http(s) ({errors.INVALID_URL}), "
+        f"a Digits or DialCallStatus value that cannot be ({errors.INVALID_PARAMETER})."
+    ),
+    "413": _BODY_ERRORS["413"],
+    "415": _BODY_ERRORS["415"],
+}
+
+
+def _repeatable_body(parameters: tuple[forms.Parameter, ...]) -> dict[str, Any]:
+    """A form whose REPEATABLE parameters may be sent several times (``MediaUrl=a&MediaUrl=b``)."""
+    body = _form_body(parameters, required=("To",))
+    form = body["content"]["application/x-www-form-urlencoded"]
+    for parameter in parameters:
+        if parameter.wire in forms.REPEATABLE:
+            single = form["schema"]["properties"][parameter.wire]
+            description = single.pop("description")
+            single.pop("example", None)
+            form["schema"]["properties"][parameter.wire] = {
+                "type": "array",
+                "items": single,
+                "description": description,
+            }
+            form.setdefault("encoding", {})[parameter.wire] = {"style": "form", "explode": True}
+    return body
+
+
+def _traffic_paths(account: dict[str, Any]) -> dict[str, Any]:
+    """numbersmith's own routes: simulated inbound traffic and its journal."""
+    base = "/api/numbersmith/v1/Accounts/{AccountSid}"
+    exchange = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The exchange's sid."}
+    return {
+        base + "/InboundMessages": {
+            "parameters": [account],
+            "post": {
+                "operationId": "simulateInboundMessage",
+                "summary": "A message reaches one of the project's numbers: its SMS URL is requested and the LaML it answers runs",
+                "requestBody": _repeatable_body(forms.INBOUND_MESSAGE),
+                "responses": {"201": _json("The exchange.", "InboundMessage"), **_COMMON_ERRORS, **_TRAFFIC_ERRORS},
+            },
+        },
+        base + "/InboundMessages/{Sid}": {
+            "parameters": [account, exchange],
+            "get": {
+                "operationId": "fetchInboundMessage",
+                "summary": "A simulated message, as journalled",
+                "responses": {"200": _json("The exchange.", "InboundMessage"), **_COMMON_ERRORS},
+            },
+        },
+        base + "/InboundCalls": {
+            "parameters": [account],
+            "post": {
+                "operationId": "simulateInboundCall",
+                "summary": "A call reaches one of the project's numbers and runs to its end, the caller doing as told",
+                "requestBody": _repeatable_body(forms.INBOUND_CALL),
+                "responses": {"201": _json("The call and its transcript.", "InboundCall"), **_COMMON_ERRORS, **_TRAFFIC_ERRORS},
+            },
+        },
+        base + "/InboundCalls/{Sid}": {
+            "parameters": [account, exchange],
+            "get": {
+                "operationId": "fetchInboundCall",
+                "summary": "A simulated call, as journalled",
+                "responses": {"200": _json("The call and its transcript.", "InboundCall"), **_COMMON_ERRORS},
+            },
+        },
+        base + "/Deliveries": {
+            "parameters": [account],
+            "get": {
+                "operationId": "listDeliveries",
+                "summary": "Every webhook request made for the project, newest first",
+                "parameters": _query(forms.DELIVERY_FILTERS + forms.PAGING),
+                "responses": {
+                    "200": _json("A page of webhook requests.", "DeliveryPage"),
+                    "400": _error(
+                        f"Invalid filter or paging ({errors.INVALID_TO}, {errors.INVALID_PARAMETER}, "
+                        f"{errors.INVALID_PAGE_TOKEN}, {errors.PAGE_TOKEN_REQUIRED}, {errors.INVALID_PAGE_SIZE})."
+                    ),
+                    **_COMMON_ERRORS,
+                },
             },
         },
     }
