@@ -34,7 +34,6 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-
 from run import (
     API_TOKEN,
     AUTHORIZATION,
@@ -43,7 +42,6 @@ from run import (
     PROJECT_ID,
     ROOT,
     YARDSTICK,
-
     Row,
     Scenario,
     Settings,
@@ -112,7 +110,9 @@ def resident_mb(pid: int) -> float:
     return 0.0
 
 
-def memory_over(base_url: str, pid: int, scenario: Scenario, settings: Settings, workdir: Path) -> str:
+def memory_over(
+    base_url: str, pid: int, scenario: Scenario, settings: Settings, workdir: Path
+) -> str:
     """Resident memory before and after MESSAGES more simulated messages."""
     before = resident_mb(pid)
     sent = 0
@@ -138,11 +138,15 @@ def slow_simulations(base_url: str, phone_number: str) -> Iterator[list[int]]:
     async def keep_sending() -> None:
         limits = httpx.Limits(max_connections=SLOW)
         headers = {"Authorization": AUTHORIZATION}
-        async with httpx.AsyncClient(base_url=base_url, limits=limits, headers=headers, timeout=60) as client:
+        async with httpx.AsyncClient(
+            base_url=base_url, limits=limits, headers=headers, timeout=60
+        ) as client:
 
             async def one_after_another() -> None:
                 while not stop.is_set():
-                    response = await client.post(MESSAGES_PATH, data={"To": phone_number, "Body": "slow"})
+                    response = await client.post(
+                        MESSAGES_PATH, data={"To": phone_number, "Body": "slow"}
+                    )
                     answered.append(response.status_code)
 
             await asyncio.gather(*(one_after_another() for _ in range(SLOW)))
@@ -161,7 +165,10 @@ def run_backend(backend: str, settings: Settings, workdir: Path) -> tuple[list[R
     log(f"{backend}:")
     with database(backend, workdir) as url, webhook(workdir / "webhook.log") as hook:
         server = servers.start(
-            url, project_id=PROJECT_ID, api_token=API_TOKEN, workers=1,
+            url,
+            project_id=PROJECT_ID,
+            api_token=API_TOKEN,
+            workers=1,
             log_path=workdir / f"numbersmith-{backend}.log",
         )
         try:
@@ -176,14 +183,20 @@ def run_backend(backend: str, settings: Settings, workdir: Path) -> tuple[list[R
             rows.append(dataclasses.replace(unloaded, scenario="fetch, unloaded"))
             with slow_simulations(base_url, slow["phone_number"]) as answered:
                 loaded = measure(base_url, pid, fetch(fast["sid"]), backend, settings, workdir)
-            rows.append(dataclasses.replace(loaded, scenario=f"fetch, {SLOW} slow simulations waiting"))
+            rows.append(
+                dataclasses.replace(loaded, scenario=f"fetch, {SLOW} slow simulations waiting")
+            )
             refused = [status for status in answered if status != 201]
             if refused:
-                rows.append(Row("slow simulations", backend, None, f"{len(refused)} not answered 201"))
+                rows.append(
+                    Row("slow simulations", backend, None, f"{len(refused)} not answered 201")
+                )
             if unloaded.load and loaded.load:
                 ratio = loaded.load.requests_per_second / unloaded.load.requests_per_second
                 memory += f"; fetch with slow simulations waiting ÷ unloaded: {ratio:.2f}"
-                log(f"  fetch kept {ratio:.2f} of its unloaded rate ({len(answered)} slow simulations answered)")
+                log(
+                    f"  fetch kept {ratio:.2f} of its unloaded rate ({len(answered)} slow simulations answered)"
+                )
         finally:
             servers.stop(server.process)
     return rows, memory
@@ -214,7 +227,8 @@ def main() -> int:
                 notes.append(f"{backend}: {note}")
                 yardsticks.append(measure(base_url, pid, YARDSTICK, "–", settings, workdir))
     best = max(
-        (row for row in yardsticks if row.load), key=lambda row: row.load.requests_per_second,
+        (row for row in yardsticks if row.load),
+        key=lambda row: row.load.requests_per_second,
         default=yardsticks[0],
     )
     best = dataclasses.replace(best, scenario=f"{best.scenario}, best of {len(yardsticks)}")
@@ -228,7 +242,8 @@ def main() -> int:
         f"# numbersmith traffic benchmark, {started:%Y-%m-%d %H:%M:%S}, {measured}\n\n"
         f"wrk: {settings.connections} connections, {settings.duration} s per scenario after "
         f"{settings.warmup} s of warm-up; CPUs {busy:.0%} busy just before the start.\n\n"
-        + report + "\n"
+        + report
+        + "\n"
     )
     log(f"\nsaved to {saved.relative_to(ROOT)}")
     return 1 if failures else 0

@@ -21,11 +21,11 @@ from numbersmith.provisioning import inventory as inventory_cases
 from numbersmith.provisioning.errors import InvalidFriendlyName
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
+from numbersmith.store.migrations import upgrade
 from numbersmith.traffic import transcript
 from numbersmith.traffic.delivery import Allowlist, Courier
 from numbersmith.traffic.interpreter import CallerScript
 from numbersmith.traffic.simulation import Exchange, Simulator, TrafficError
-from numbersmith.store.migrations import upgrade
 
 
 def _database() -> Database:

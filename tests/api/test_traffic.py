@@ -64,7 +64,11 @@ def test_a_message_reaches_the_sms_url_signed_and_its_reply_is_recorded(account,
     assert request.headers["content-type"].startswith("application/x-www-form-urlencoded")
     assert sent["MessageSid"] == sent["SmsSid"] == sent["SmsMessageSid"] == exchange["sid"]
     assert sent["AccountSid"] == account.project_id
-    assert (sent["From"], sent["To"], sent["Body"]) == (SENDER, number["phone_number"], "Hello there")
+    assert (sent["From"], sent["To"], sent["Body"]) == (
+        SENDER,
+        number["phone_number"],
+        "Hello there",
+    )
     assert sent["NumMedia"] == "0"
     assert sent["SmsStatus"] == "received"
     assert sent["ApiVersion"] == "2010-04-01"
@@ -135,7 +139,9 @@ def test_a_document_that_does_not_parse_sends_12100_to_the_fallback(account, rec
 
 
 def test_a_message_fails_with_the_code_when_there_is_no_fallback(account, receiver):
-    number = buy(account, SmsUrl=receiver.answer("/sms", "no", status=404, content_type="text/plain"))
+    number = buy(
+        account, SmsUrl=receiver.answer("/sms", "no", status=404, content_type="text/plain")
+    )
     exchange = send_message(account, To=number["phone_number"], Body="hi")
     assert exchange["status"] == "failed"
     assert exchange["error_code"] == 11217
@@ -165,7 +171,9 @@ def test_the_sms_application_replaces_the_numbers_own_urls(account, receiver):
     )
     assert created.status_code == 201, created.text
     number = buy(
-        account, SmsUrl=receiver.answer("/own", MESSAGE_REPLY), SmsApplicationSid=created.json()["sid"]
+        account,
+        SmsUrl=receiver.answer("/own", MESSAGE_REPLY),
+        SmsApplicationSid=created.json()["sid"],
     )
     exchange = send_message(account, To=number["phone_number"], Body="hi")
     assert len(receiver.to("/app")) == 1
@@ -227,7 +235,10 @@ def test_a_gather_menu_sends_the_pressed_digits_to_its_action(account, receiver)
     assert first.parameters["CallStatus"] == "ringing"
     assert first.parameters["Direction"] == "inbound"
     assert first.parameters["CallSid"] == call["sid"]
-    assert (first.parameters["Caller"], first.parameters["Called"]) == (SENDER, number["phone_number"])
+    assert (first.parameters["Caller"], first.parameters["Called"]) == (
+        SENDER,
+        number["phone_number"],
+    )
     [menu] = receiver.to("/menu")
     assert menu.parameters["Digits"] == "1"
     assert menu.parameters["CallStatus"] == "in-progress"
@@ -297,7 +308,9 @@ def test_a_call_to_a_fax_line_is_refused(account):
 
 
 def test_exchanges_are_journalled_and_read_back(account, receiver):
-    number = buy(account, SmsUrl=receiver.answer("/sms", MESSAGE_REPLY), VoiceUrl=receiver.answer("/voice"))
+    number = buy(
+        account, SmsUrl=receiver.answer("/sms", MESSAGE_REPLY), VoiceUrl=receiver.answer("/voice")
+    )
     message = send_message(account, To=number["phone_number"], Body="hi")
     call = place_call(account, To=number["phone_number"])
 
@@ -306,7 +319,9 @@ def test_exchanges_are_journalled_and_read_back(account, receiver):
     assert fetched.json() == message
     assert account.http.get(traffic_path(account, f"InboundCalls/{call['sid']}")).json() == call
     # A message is not a call.
-    assert_error(account.http.get(traffic_path(account, f"InboundCalls/{message['sid']}")), 404, 20404)
+    assert_error(
+        account.http.get(traffic_path(account, f"InboundCalls/{message['sid']}")), 404, 20404
+    )
 
 
 def test_another_projects_exchange_is_not_found(db, app_client, account, receiver):
@@ -341,8 +356,14 @@ def test_deliveries_are_listed_newest_first_and_paged(account, receiver):
 
 
 def test_a_malformed_delivery_filter_is_refused(account):
-    assert_error(account.http.get(traffic_path(account, "Deliveries"), params={"PhoneNumber": "12"}), 400, 21211)
-    assert_error(account.http.get(traffic_path(account, "Deliveries"), params={"PageSize": "0"}), 400, 54454)
+    assert_error(
+        account.http.get(traffic_path(account, "Deliveries"), params={"PhoneNumber": "12"}),
+        400,
+        21211,
+    )
+    assert_error(
+        account.http.get(traffic_path(account, "Deliveries"), params={"PageSize": "0"}), 400, 54454
+    )
 
 
 def test_the_journal_survives_a_restart(database_url, receiver):
@@ -392,9 +413,14 @@ def test_pruning_forgets_old_exchanges(db, account, receiver):
             await courier.aclose()
 
     assert asyncio.run(prune(7)) == 0
-    assert account.http.get(traffic_path(account, f"InboundMessages/{message['sid']}")).status_code == 200
+    assert (
+        account.http.get(traffic_path(account, f"InboundMessages/{message['sid']}")).status_code
+        == 200
+    )
     assert asyncio.run(prune(0)) == 1
-    assert_error(account.http.get(traffic_path(account, f"InboundMessages/{message['sid']}")), 404, 20404)
+    assert_error(
+        account.http.get(traffic_path(account, f"InboundMessages/{message['sid']}")), 404, 20404
+    )
     assert account.http.get(traffic_path(account, "Deliveries")).json()["deliveries"] == []
 
 

@@ -55,12 +55,20 @@ def validates(key: str, received, configured_url: str) -> bool:
     assert received.headers["x-signalwire-signature"] == signature
     if received.method == "GET":
         return RequestValidator(key).validate(received.url, {}, signature)
-    return RequestValidator(key).validate(configured_url.split("#")[0], received.parameters, signature)
+    return RequestValidator(key).validate(
+        configured_url.split("#")[0], received.parameters, signature
+    )
 
 
 @pytest.mark.parametrize(
     ("method", "suffix"),
-    [("POST", ""), ("GET", ""), ("POST", "?tenant=a%20b&x=1"), ("GET", "?tenant=7"), ("POST", "#rt=4000&tt=9000")],
+    [
+        ("POST", ""),
+        ("GET", ""),
+        ("POST", "?tenant=a%20b&x=1"),
+        ("GET", "?tenant=7"),
+        ("POST", "#rt=4000&tt=9000"),
+    ],
 )
 def test_message_webhooks_validate(numbersmith, project, receiver, method, suffix):
     client = connect_as(numbersmith, project["project_id"], project["api_token"])
@@ -84,7 +92,9 @@ def test_call_webhooks_and_actions_validate(numbersmith, project, receiver, meth
     number = client.incoming_phone_numbers.create(
         area_code="312", voice_url=voice, voice_method=method, status_callback=status
     )
-    call = simulate(numbersmith, project, "InboundCalls", {"To": number.phone_number, "Digits": "1"})
+    call = simulate(
+        numbersmith, project, "InboundCalls", {"To": number.phone_number, "Digits": "1"}
+    )
     assert call["call_status"] == "completed"
     [first] = receiver.to("/voice")
     [menu] = receiver.to("/menu")

@@ -33,14 +33,19 @@ def test_slow_webhooks_do_not_hold_up_other_requests(numbersmith):
     auth = (numbersmith.project_id, numbersmith.api_token)
     numbers_path = f"/2010-04-01/Accounts/{numbersmith.project_id}/IncomingPhoneNumbers"
     messages_path = f"/api/numbersmith/v1/Accounts/{numbersmith.project_id}/InboundMessages"
-    with receiving() as receiver, httpx.Client(base_url=numbersmith.base_url, auth=auth, timeout=60) as http:
+    with (
+        receiving() as receiver,
+        httpx.Client(base_url=numbersmith.base_url, auth=auth, timeout=60) as http,
+    ):
         slow = receiver.answer("/slow", "<Response><Message>late</Message></Response>", delay=DELAY)
         number = http.post(numbers_path, data={"AreaCode": "646", "SmsUrl": slow}).json()
         first_answered = threading.Event()
 
         def send() -> httpx.Response:
             with httpx.Client(base_url=numbersmith.base_url, auth=auth, timeout=60) as own:
-                response = own.post(messages_path, data={"To": number["phone_number"], "Body": "hi"})
+                response = own.post(
+                    messages_path, data={"To": number["phone_number"], "Body": "hi"}
+                )
             first_answered.set()
             return response
 

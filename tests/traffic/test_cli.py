@@ -22,7 +22,9 @@ def own_number(url: str, **settings: str) -> str:
     upgrade(db)
     project = accounts.create_project(db, "cli")
     number = asyncio.run(
-        numbers.purchase(db, project.project_id, phone_number=None, area_code="415", settings=settings)
+        numbers.purchase(
+            db, project.project_id, phone_number=None, area_code="415", settings=settings
+        )
     )
     db.dispose()
     return number.phone_number
@@ -31,7 +33,9 @@ def own_number(url: str, **settings: str) -> str:
 def test_simulate_a_message_prints_the_request_and_the_reply(tmp_path):
     url = f"sqlite:///{tmp_path / 'numbersmith.db'}"
     with receiving() as receiver:
-        number = own_number(url, sms_url=receiver.answer("/sms", "<Response><Message>pong</Message></Response>"))
+        number = own_number(
+            url, sms_url=receiver.answer("/sms", "<Response><Message>pong</Message></Response>")
+        )
         result = CliRunner().invoke(
             main,
             ["simulate", "message", "--to", number, "--from", "+14155550100", "--body", "ping"],

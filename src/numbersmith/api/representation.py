@@ -7,32 +7,18 @@ payload with ``payload[key]`` and fails on a missing key.
 
 from __future__ import annotations
 
-import functools
 from collections import OrderedDict
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
 from numbersmith.numbering.nanp import TOLL_FREE_AREA_CODES
+from numbersmith.provisioning.clock import rfc2822
 from numbersmith.provisioning.model import Application, IncomingNumber
 
 API_VERSION = "2010-04-01"
 BASE_PATH = f"/api/laml/{API_VERSION}"
-
-
-def rfc2822(microseconds: int) -> str:
-    """``Tue, 25 Sep 2018 23:00:00 +0000``."""
-    return _rfc2822_second(microseconds // 1_000_000)
-
-
-@functools.lru_cache(maxsize=65536)
-def _rfc2822_second(seconds: int) -> str:
-    # Formatting costs ~20 µs and every number shows two dates; the format has one-second
-    # resolution, so remembering recent seconds makes repeated reads nearly free.
-    return format_datetime(datetime.fromtimestamp(seconds, UTC))
 
 
 def incoming_numbers_path(account_sid: str) -> str:

@@ -26,12 +26,24 @@ DELIVERY = _object(
     {
         "exchange_sid": _STRING,
         "phone_number": _STRING,
-        "purpose": {"type": "string", "description": "start, gather, dial, record, redirect, message or status-callback"},
-        "url": {"type": "string", "description": "As requested: a GET with its query, never the #fragment"},
+        "purpose": {
+            "type": "string",
+            "description": "start, gather, dial, record, redirect, message or status-callback",
+        },
+        "url": {
+            "type": "string",
+            "description": "As requested: a GET with its query, never the #fragment",
+        },
         "method": {"type": "string", "enum": ["GET", "POST"]},
         "parameters": {"type": "object", "additionalProperties": _STRING},
-        "signature": {"type": "string", "description": "X-SignalWire-Signature and X-Twilio-Signature"},
-        "fallback": {"type": "boolean", "description": "Whether this request went to the fallback URL"},
+        "signature": {
+            "type": "string",
+            "description": "X-SignalWire-Signature and X-Twilio-Signature",
+        },
+        "fallback": {
+            "type": "boolean",
+            "description": "Whether this request went to the fallback URL",
+        },
         "date_created": _STRING,
         "duration_ms": {"type": "number"},
         "status": _NULLABLE_INTEGER,
@@ -85,7 +97,11 @@ INBOUND_MESSAGE = _object(
 INBOUND_CALL = _object(
     {
         **_COMMON,
-        "caller": {"type": "object", "additionalProperties": _STRINGS, "description": "The script the caller followed"},
+        "caller": {
+            "type": "object",
+            "additionalProperties": _STRINGS,
+            "description": "The script the caller followed",
+        },
         "call_status": {"type": "string", "enum": ["completed", "busy", "no-answer", "failed"]},
         "call_duration": {"type": "integer", "description": "Simulated seconds"},
         "answered": {"type": "boolean"},
@@ -97,7 +113,15 @@ INBOUND_CALL = _object(
 DELIVERY_PAGE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "deliveries"],
+    "required": [
+        "uri",
+        "first_page_uri",
+        "next_page_uri",
+        "previous_page_uri",
+        "page",
+        "page_size",
+        "deliveries",
+    ],
     "properties": {
         "uri": _STRING,
         "first_page_uri": _STRING,

@@ -24,7 +24,9 @@ class TargetForbidden(Exception):
 
 
 def _forbidden(host: str) -> TargetForbidden:
-    return TargetForbidden(f"{host} is not allowed by NUMBERSMITH_WEBHOOK_ALLOW; no connection was made")
+    return TargetForbidden(
+        f"{host} is not allowed by NUMBERSMITH_WEBHOOK_ALLOW; no connection was made"
+    )
 
 
 def check_literal(allow: Allowlist | None, host: str) -> None:

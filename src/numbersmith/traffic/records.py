@@ -8,19 +8,20 @@ RFC 2822 like every other resource, every field present.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import Any
 
+from numbersmith.provisioning.clock import rfc2822
 from numbersmith.traffic.delivery import Attempt
 from numbersmith.traffic.interpreter import CallResult, MessageResult, Reply, Step
 
 
-def rfc2822(seconds: float) -> str:
-    return format_datetime(datetime.fromtimestamp(int(seconds), UTC))
+def _date(seconds: float) -> str:
+    return rfc2822(int(seconds * 1_000_000))
 
 
-def delivery(exchange_sid: str, phone_number: str, purpose: str, attempt: Attempt) -> dict[str, Any]:
+def delivery(
+    exchange_sid: str, phone_number: str, purpose: str, attempt: Attempt
+) -> dict[str, Any]:
     """One HTTP request made (or refused before connecting) and what came back."""
     return {
         "exchange_sid": exchange_sid,
@@ -31,7 +32,7 @@ def delivery(exchange_sid: str, phone_number: str, purpose: str, attempt: Attemp
         "parameters": dict(attempt.parameters),
         "signature": attempt.signature,
         "fallback": attempt.fallback,
-        "date_created": rfc2822(attempt.started_at),
+        "date_created": _date(attempt.started_at),
         "duration_ms": round(attempt.duration_ms, 3),
         "status": attempt.status,
         "content_type": attempt.content_type,
@@ -80,7 +81,7 @@ def message(
         "warnings": list(result.warnings),
         "steps": [_step(step) for step in result.steps],
         "replies": [_reply(reply) for reply in result.replies],
-        "date_created": rfc2822(created),
+        "date_created": _date(created),
     }
 
 
@@ -111,5 +112,5 @@ def call(
         "warnings": list(result.warnings),
         "transcript": [_step(step) for step in result.steps],
         "replies": [_reply(reply) for reply in result.replies],
-        "date_created": rfc2822(created),
+        "date_created": _date(created),
     }

@@ -10,9 +10,9 @@ journal's transaction.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
@@ -20,12 +20,11 @@ import uuid_utils
 
 from numbersmith.numbering.e164 import normalise
 from numbersmith.numbering.nanp import InvalidNumber
-from numbersmith.provisioning.clock import now
 from numbersmith.provisioning import applications
+from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import Application, IncomingNumber, is_web_url
-from numbersmith.store import Database, Transaction
+from numbersmith.store import Database, Transaction, journal
 from numbersmith.store import accounts as account_store
-from numbersmith.store import journal
 from numbersmith.store import numbers as number_store
 from numbersmith.traffic import laml, parameters, records
 from numbersmith.traffic.delivery import Attempt, Courier, Target
@@ -44,6 +43,8 @@ from numbersmith.traffic.interpreter import (
 OUTSIDE_NUMBER = "+12025550123"
 MAX_BODY = 1600
 MAX_MEDIA = 10
+#: A caller who presses nothing, says nothing, and whose every Dial is answered.
+SILENT_CALLER = CallerScript()
 #: What caller-name lookup finds for a caller who does not say: a value carriers really return.
 DEFAULT_CALLER_NAME = "WIRELESS CALLER"
 
@@ -281,7 +282,12 @@ class Simulator:
         sid = _new_sid()
         created = time.time()
         standard = parameters.message_parameters(
-            account_sid=project_id, message_sid=sid, to=to, from_=sender, body=body, media_urls=media
+            account_sid=project_id,
+            message_sid=sid,
+            to=to,
+            from_=sender,
+            body=body,
+            media_urls=media,
         )
         run = MessageRun(to=to, from_=sender, body=body, media=tuple(media))
         made: list[tuple[str, Attempt]] = []
@@ -309,7 +315,7 @@ class Simulator:
         *,
         to: str,
         from_: str | None = None,
-        script: CallerScript = CallerScript(),
+        script: CallerScript = SILENT_CALLER,
         caller_name: str | None = None,
         forwarded_from: str | None = None,
     ) -> Exchange:

@@ -8,7 +8,6 @@ removed from everything that goes over the wire or into a signature.
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
