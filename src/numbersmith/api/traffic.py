@@ -29,8 +29,7 @@ from numbersmith.api.errors import (
 )
 from numbersmith.api.representation import json_response
 from numbersmith.api.routing import resource
-from numbersmith.numbering.e164 import normalise
-from numbersmith.numbering.nanp import InvalidNumber
+from numbersmith.numbering.e164 import InvalidNumber, normalise
 from numbersmith.store.journal import DeliveryFilter
 from numbersmith.traffic import simulation
 from numbersmith.traffic.interpreter import CallerScript

@@ -7,7 +7,9 @@ import functools
 
 import phonenumbers
 
-from numbersmith.numbering.nanp import InvalidNumber
+
+class InvalidNumber(ValueError):
+    """The text is not a valid phone number in E.164 form."""
 
 
 @functools.lru_cache(maxsize=4096)

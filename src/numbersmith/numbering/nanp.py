@@ -14,14 +14,12 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
+from numbersmith.numbering.e164 import InvalidNumber, normalise
+
 TOLL_FREE_AREA_CODES: frozenset[str] = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 _SUPPLIED_REGIONS = ("US", "CA")
 LINES_PER_EXCHANGE = 10_000
-
-
-class InvalidNumber(ValueError):
-    """The text is not a valid phone number in E.164 form."""
 
 
 class NumberNotSupplied(ValueError):
@@ -133,17 +131,8 @@ def parse_e164(text: str) -> str:
     Raises InvalidNumber if it is not a valid number in international form, and NumberNotSupplied
     if it is valid but outside the area codes and exchanges we supply.
     """
-    text = text.strip()
-    if not text.startswith("+"):
-        raise InvalidNumber(text)
-    try:
-        number = phonenumbers.parse(text)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidNumber(text) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidNumber(text)
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    space = area_code_space(e164[2:5]) if number.country_code == 1 else None
+    e164 = normalise(text)
+    space = area_code_space(e164[2:5]) if e164.startswith("+1") else None
     if space is None or not space.contains(e164):
         raise NumberNotSupplied(e164)
     return e164

@@ -18,8 +18,7 @@ from typing import Any, Protocol
 import orjson
 import uuid_utils
 
-from numbersmith.numbering.e164 import normalise
-from numbersmith.numbering.nanp import InvalidNumber
+from numbersmith.numbering.e164 import InvalidNumber, normalise
 from numbersmith.provisioning import applications
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import Application, IncomingNumber, is_web_url
