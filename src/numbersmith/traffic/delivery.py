@@ -17,13 +17,13 @@ import asyncio
 import functools
 import logging
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, Self, TypeVar
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import aiohttp
+import uuid_utils
 import yarl
 
 from numbersmith.traffic import connections, errors
@@ -238,7 +238,7 @@ class Courier:
         4xx answer, a forbidden target and a redirect loop are final.
         """
         attempts: list[Attempt] = []
-        token = str(uuid.uuid4())
+        token = str(uuid_utils.uuid4())
         timeouts = timeouts_of(target.url, self.flavor)
         for number in range(STATUS_CALLBACK_ATTEMPTS):
             if number:
@@ -263,7 +263,7 @@ class Courier:
     ) -> tuple[T, str] | _Failure:
         """One document fetch, with Twilio's retries of a failed connection."""
         timeouts = timeouts_of(target.url, self.flavor)
-        token = str(uuid.uuid4())
+        token = str(uuid_utils.uuid4())
         for _ in range(1 + timeouts.retries):
             outcome = await self._exchange(
                 target, parameters, key, timeouts, token, fallback, attempts, lenient=False
@@ -395,11 +395,7 @@ class Courier:
                 headers=headers,
                 data=content,
                 allow_redirects=False,  # followed here, to re-sign and count each one
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=timeouts.connect_ms / 1000,
-                    sock_read=timeouts.read_ms / 1000,
-                ),
+                timeout=_client_timeout(timeouts),
             ) as response:
                 body = await _read_limited(response)
                 status = response.status
@@ -426,6 +422,14 @@ class Courier:
         if status in _REDIRECTS and location is not None:
             redirect = urljoin(request.requested_url, location).partition("#")[0]
         return _Answer(attempt, body, request.url), redirect
+
+
+@functools.lru_cache(maxsize=256)
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for one request: connect and read; the total is kept by the caller."""
+    return aiohttp.ClientTimeout(
+        total=None, sock_connect=timeouts.connect_ms / 1000, sock_read=timeouts.read_ms / 1000
+    )
 
 
 class _Clock:
