@@ -86,7 +86,8 @@ def test_each_deviation_is_needed(account, number, deviation):
 
 
 def test_without_the_published_document_the_checks_fail(monkeypatch, tmp_path):
-    monkeypatch.setattr(published_schema, "REPOSITORY", tmp_path / "checkout")
+    # Only places of the test's own: whatever the machine has beside its folders is not looked at.
+    monkeypatch.setattr(published_schema, "candidates", lambda: [tmp_path / "shared" / "x.yaml"])
     with pytest.raises(FileNotFoundError, match="was not found"):
         document_path()
 

@@ -53,12 +53,17 @@ _PREFIX = r"(?:/api/laml)?/2010-04-01"
 _DOCUMENT_URI = "urn:signalwire:compatibility-api"
 
 
+def candidates() -> list[Path]:
+    """Where the document may be, nearest first: ``shared/reference/`` beside the checkout, then
+    beside each of its parent directories."""
+    return [directory / "shared" / "reference" / DOCUMENT_NAME for directory in REPOSITORY.parents]
+
+
 def document_path() -> Path:
-    """Where the published document is: ``shared/reference/`` beside the checkout, or beside the
-    nearest parent directory that has one. Fails, saying where it looked, when none has."""
+    """Where the published document is (see candidates). Fails, saying where it looked, when it
+    is nowhere."""
     looked = []
-    for directory in REPOSITORY.parents:
-        candidate = directory / "shared" / "reference" / DOCUMENT_NAME
+    for candidate in candidates():
         if candidate.is_file():
             return candidate
         looked.append(str(candidate))
