@@ -1,4 +1,4 @@
-"""``numbersmith serve | project | token | application | simulate | inventory``."""
+"""``numbersmith serve | project | token | application | reset | simulate | inventory``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import uvicorn
 from numbersmith.config import Settings
 from numbersmith.provisioning import accounts
 from numbersmith.provisioning import inventory as inventory_cases
+from numbersmith.provisioning import reset as reset_cases
 from numbersmith.provisioning.errors import InvalidFriendlyName
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
@@ -189,6 +190,44 @@ def application_create(project_id: str, name: str) -> None:
         raise click.ClickException(f"no project {project_id}") from None
     except InvalidFriendlyName:
         raise click.ClickException("--name must be 1 to 64 characters long") from None
+
+
+@main.command()
+@click.option("--project", "project_id", help="The project to reset.")
+@click.option("--all", "everything", is_flag=True, help="Delete every project and all it holds.")
+@click.option("--yes", is_flag=True, help="Do not ask before --all.")
+def reset(project_id: str | None, everything: bool, yes: bool) -> None:
+    """Start over: --project ID releases the project's numbers (back to the supply), deletes its
+    applications and forgets its journal, keeping the project and its tokens. --all deletes
+    every project with its tokens, numbers, applications and journal (the inventory stays,
+    every number of it free); it asks first, unless --yes."""
+    if (project_id is None) == (not everything):
+        raise click.UsageError("give one of --project ID or --all")
+    db = _database()
+    try:
+        if project_id is not None:
+            try:
+                wiped = reset_cases.reset_project_now(db, project_id)
+            except accounts.UnknownProject:
+                raise click.ClickException(f"no project {project_id}") from None
+            click.echo(
+                f"reset {project_id}: released {wiped.numbers} numbers, deleted "
+                f"{wiped.applications} applications, forgot {wiped.exchanges} exchanges"
+            )
+            return
+        if not yes:
+            click.confirm(
+                "Delete every project, with its tokens, numbers, applications and journal?",
+                abort=True,
+                err=True,
+            )
+        wiped = reset_cases.reset_everything(db)
+        click.echo(
+            f"deleted {wiped.projects} projects, {wiped.numbers} numbers, "
+            f"{wiped.applications} applications and {wiped.exchanges} exchanges"
+        )
+    finally:
+        db.dispose()
 
 
 @main.group()

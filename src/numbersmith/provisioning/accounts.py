@@ -76,11 +76,18 @@ def _create_project(tx: Transaction, name: str, project_id: str, token: str) -> 
     return Credentials(project_id, token, signing_key)
 
 
+def _new_project(tx: Transaction, name: str) -> Credentials:
+    return _create_project(tx, name, str(uuid.uuid4()), _new_token())
+
+
 def create_project(db: Database, name: str) -> Credentials:
     """A new project with one token holding every scope."""
-    return db.run_sync(
-        lambda tx: _create_project(tx, name, str(uuid.uuid4()), _new_token()), write=True
-    )
+    return db.run_sync(lambda tx: _new_project(tx, name), write=True)
+
+
+async def open_project(db: Database, name: str) -> Credentials:
+    """``create_project``, from a request handler (the admin route)."""
+    return await db.run(lambda tx: _new_project(tx, name), write=True)
 
 
 def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
