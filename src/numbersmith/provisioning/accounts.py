@@ -38,6 +38,10 @@ class UnknownProject(LookupError):
     pass
 
 
+class TokenOfAnotherProject(ValueError):
+    """A token given for one project already opens another."""
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     project_id: str
@@ -69,8 +73,14 @@ def _checked_scopes(scopes: Iterable[str]) -> str:
     return " ".join(chosen)
 
 
-def _create_project(tx: Transaction, name: str, project_id: str, token: str) -> Credentials:
-    signing_key = "PSK_" + secrets.token_urlsafe(24)
+def _new_signing_key() -> str:
+    return "PSK_" + secrets.token_urlsafe(24)
+
+
+def _create_project(
+    tx: Transaction, name: str, project_id: str, token: str, signing_key: str | None = None
+) -> Credentials:
+    signing_key = signing_key or _new_signing_key()
     store.insert_project(tx, project_id, name, signing_key, now())
     store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
     return Credentials(project_id, token, signing_key)
@@ -104,6 +114,29 @@ def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
         return Credentials(project_id, token, project[2])
 
     return db.run_sync(work, write=True)
+
+
+def seed_project(
+    tx: Transaction, project_id: str, name: str, token: str, signing_key: str | None
+) -> tuple[Credentials, bool | None]:
+    """Make the project exist as a seed names it: its name, its signing key (if given), and
+    ``token`` opening it with every scope. Return its credentials and whether it was changed to
+    match (None: it was created). Within the caller's unit of work."""
+    existing = store.get_token(tx, _hash(token))
+    if existing is not None and existing[0] != project_id:
+        raise TokenOfAnotherProject(project_id)
+    project = store.get_project(tx, project_id)
+    if project is None:
+        return _create_project(tx, name, project_id, token, signing_key), None
+    key = signing_key or project[2]
+    changed = (project[1], project[2]) != (name, key)
+    if changed:
+        store.update_project(tx, project_id, name, key)
+    if existing is None or existing[1] != " ".join(SCOPES):
+        store.delete_token(tx, _hash(token))
+        store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
+        changed = True
+    return Credentials(project_id, token, key), changed
 
 
 def ensure_first_project(db: Database) -> Credentials | None:
