@@ -109,3 +109,17 @@ def test_a_bad_json_file_is_refused_with_the_line_and_reason():
 
 def test_an_empty_file_is_an_empty_seed():
     assert seed_file.parse("") == seed_file.parse("{}", json_syntax=True)
+
+
+def test_the_readme_seed_example_is_a_seed():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Seed and reset", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    text = "\n".join(line.removeprefix("  ") for line in block.splitlines())
+
+    seed = seed_file.parse(text)
+
+    assert seed.projects[0].numbers[0].phone_number == "+14153880100"
+    assert seed.inventory[0].details["sms"] == "false"

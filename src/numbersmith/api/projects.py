@@ -68,9 +68,8 @@ class Projects:
         form = await forms.read_form(request)
         name = form.get("FriendlyName", "test")
         if not name or len(name) > MAX_PROJECT_NAME or "\x00" in name:
-            raise ApiError(
-                400, INVALID_FRIENDLY_NAME, f"FriendlyName must be 1 to {MAX_PROJECT_NAME} characters long"
-            )
+            message = f"FriendlyName must be 1 to {MAX_PROJECT_NAME} characters long"
+            raise ApiError(400, INVALID_FRIENDLY_NAME, message)
         credentials = await accounts.open_project(self.db, name)
         # The keys of `numbersmith project create --json`.
         body = {

@@ -263,12 +263,13 @@ def _number(item: Located) -> SeedNumber:
     _known_keys(item, ("phone_number", *SETTINGS))
     text = _text(item, "phone_number", required=True)
     assert text is not None
+    line = item.line_of("phone_number")
     try:
         e164 = inventory.phone_number_of(text)
     except numbering.NumberNotSupplied:
-        raise SeedError(item.line_of("phone_number"), f"{text} is not a number we supply") from None
+        raise SeedError(line, f"{text} is not a number we supply") from None
     except numbering.InvalidNumber:
-        raise SeedError(item.line_of("phone_number"), f"{text} is not a valid phone number") from None
+        raise SeedError(line, f"{text} is not a valid phone number") from None
     return SeedNumber(e164, _settings(item, SETTINGS), line=item.line)
 
 
