@@ -137,7 +137,7 @@ def start(
     log_path = directory / "server.log"
     for _ in range(_START_ATTEMPTS):
         port = _free_port()
-        with open(log_path, "ab") as log:
+        with open(log_path, "wb") as log:  # each attempt's log alone
             process = subprocess.Popen(
                 [sys.executable, "-m", "numbersmith", "serve", "--port", str(port), *options],
                 env=env,
