@@ -1,4 +1,4 @@
-"""``numbersmith serve | project | token | application | simulate | inventory``."""
+"""``numbersmith serve | project | token | application | reset | simulate | inventory``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ import uvicorn
 from numbersmith.config import Settings
 from numbersmith.provisioning import accounts
 from numbersmith.provisioning import inventory as inventory_cases
+from numbersmith.provisioning import reset as reset_cases
+from numbersmith.provisioning import seed as seeding
+from numbersmith.provisioning import seed_file
 from numbersmith.provisioning.errors import InvalidFriendlyName
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
 from numbersmith.store import Database
@@ -50,7 +53,21 @@ def main() -> None:
     default=None,
     help="Where numbers come from [default: $NUMBERSMITH_SUPPLY or synthetic]",
 )
-def serve(host: str, port: int, workers: int, access_log: bool, supply: str | None) -> None:
+@click.option(
+    "--seed",
+    "seed_path",
+    metavar="FILE",
+    help="Load projects, applications, numbers and inventory ranges from a YAML or JSON file "
+    "before serving; loading it again changes nothing.",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool,
+    supply: str | None,
+    seed_path: str | None,
+) -> None:
     """Migrate the database, then serve the API."""
     if supply is not None:
         # Workers read their settings from the environment.
@@ -60,10 +77,16 @@ def serve(host: str, port: int, workers: int, access_log: bool, supply: str | No
         supply_named(settings.supply)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NUMBERSMITH_SUPPLY") from None
+    seed = _read_seed(seed_path) if seed_path is not None else None
     db = _database()
+    if seed is not None:
+        _apply_seed(db, seed, seed_path or "", settings.supply)
     if settings.project_id and settings.api_token:
         credentials = accounts.ensure_project(db, settings.project_id, settings.api_token)
         _announce(credentials, "from NUMBERSMITH_PROJECT_ID / NUMBERSMITH_API_TOKEN")
+    elif seed is not None and seed.projects:
+        projects = ", ".join(project.project_id for project in seed.projects)
+        click.echo(f"Projects of the seed (credentials as the file gives them): {projects}", err=True)
     elif (credentials := accounts.ensure_first_project(db)) is not None:
         _announce(credentials, "new database: these credentials are shown only once")
     else:
@@ -98,6 +121,28 @@ def serve(host: str, port: int, workers: int, access_log: bool, supply: str | No
         timeout_graceful_shutdown=30,
         # No client addresses are used, so forwarded headers need no parsing on every request.
         proxy_headers=False,
+    )
+
+
+def _read_seed(path: str) -> seeding.Seed:
+    try:
+        return seed_file.read(path)
+    except seeding.SeedError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot be read: {exc}") from None
+
+
+def _apply_seed(db: Database, seed: seeding.Seed, path: str, supply: str) -> None:
+    try:
+        report = seeding.apply(db, seed, supply_named(supply))
+    except seeding.SeedError as exc:
+        db.dispose()
+        raise click.ClickException(f"{path}: {exc}") from None
+    click.echo(
+        f"Seed {path}: added {report.added}, changed {report.changed} to match it, "
+        f"{report.inventory_added} numbers added to the inventory",
+        err=True,
     )
 
 
@@ -189,6 +234,44 @@ def application_create(project_id: str, name: str) -> None:
         raise click.ClickException(f"no project {project_id}") from None
     except InvalidFriendlyName:
         raise click.ClickException("--name must be 1 to 64 characters long") from None
+
+
+@main.command()
+@click.option("--project", "project_id", help="The project to reset.")
+@click.option("--all", "everything", is_flag=True, help="Delete every project and all it holds.")
+@click.option("--yes", is_flag=True, help="Do not ask before --all.")
+def reset(project_id: str | None, everything: bool, yes: bool) -> None:
+    """Start over: --project ID releases the project's numbers (back to the supply), deletes its
+    applications and forgets its journal, keeping the project and its tokens. --all deletes
+    every project with its tokens, numbers, applications and journal (the inventory stays,
+    every number of it free); it asks first, unless --yes."""
+    if (project_id is None) == (not everything):
+        raise click.UsageError("give one of --project ID or --all")
+    db = _database()
+    try:
+        if project_id is not None:
+            try:
+                wiped = reset_cases.reset_project_now(db, project_id)
+            except accounts.UnknownProject:
+                raise click.ClickException(f"no project {project_id}") from None
+            click.echo(
+                f"reset {project_id}: released {wiped.numbers} numbers, deleted "
+                f"{wiped.applications} applications, forgot {wiped.exchanges} exchanges"
+            )
+            return
+        if not yes:
+            click.confirm(
+                "Delete every project, with its tokens, numbers, applications and journal?",
+                abort=True,
+                err=True,
+            )
+        wiped = reset_cases.reset_everything(db)
+        click.echo(
+            f"deleted {wiped.projects} projects, {wiped.numbers} numbers, "
+            f"{wiped.applications} applications and {wiped.exchanges} exchanges"
+        )
+    finally:
+        db.dispose()
 
 
 @main.group()

@@ -23,6 +23,8 @@ class Settings:
     webhook_allow: str | None = None
     #: How long the journal of simulated traffic keeps an exchange and its deliveries.
     journal_days: float = 7.0
+    #: Opens ``POST /api/numbersmith/v1/Projects`` (as a Bearer token); None: that route refuses.
+    admin_token: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -33,4 +35,5 @@ class Settings:
             supply=os.environ.get("NUMBERSMITH_SUPPLY") or "synthetic",
             webhook_allow=os.environ.get("NUMBERSMITH_WEBHOOK_ALLOW") or None,
             journal_days=float(os.environ.get("NUMBERSMITH_JOURNAL_DAYS") or 7),
+            admin_token=os.environ.get("NUMBERSMITH_ADMIN_TOKEN") or None,
         )

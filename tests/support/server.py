@@ -63,8 +63,10 @@ def start(
     port: int | None = None,
     log_path: Path | None = None,
     supply: str | None = None,
+    admin_token: str | None = None,
 ) -> Server:
-    """Start ``numbersmith serve`` with fixed credentials and wait for /healthz."""
+    """Start ``numbersmith serve`` with fixed credentials and wait for /healthz; with
+    ``admin_token``, it creates projects over HTTP (POST /api/numbersmith/v1/Projects)."""
     project_id = project_id or str(uuid.uuid4())
     api_token = api_token or "PT" + uuid.uuid4().hex + uuid.uuid4().hex
     port = port or free_port()
@@ -79,6 +81,8 @@ def start(
     env.setdefault("NUMBERSMITH_WEBHOOK_ALLOW", "127.0.0.0/8,::1")
     if supply is not None:
         env["NUMBERSMITH_SUPPLY"] = supply
+    if admin_token is not None:
+        env["NUMBERSMITH_ADMIN_TOKEN"] = admin_token
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(NUMBERSMITH), "serve", "--port", str(port), "--workers", str(workers)],

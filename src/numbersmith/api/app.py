@@ -20,6 +20,7 @@ from numbersmith.api.applications import Applications
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
+from numbersmith.api.projects import Projects
 from numbersmith.api.representation import json_response
 from numbersmith.api.traffic import Traffic
 from numbersmith.config import Settings
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *available.routes(),
         *Applications(db, auth).routes(),
         *traffic.routes(),
+        *Projects(db, auth, settings.admin_token).routes(),
         Route("/healthz", healthz, methods=["GET"]),
         *openapi.routes(),
     ]

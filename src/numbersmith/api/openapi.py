@@ -329,6 +329,76 @@ def _search(operation_id: str, summary: str) -> dict[str, Any]:
     }
 
 
+_CREDENTIALS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "project_id": {"type": "string"},
+        "api_token": {"type": "string", "description": "Holds every scope; shown only here."},
+        "signing_key": {"type": "string", "description": "Signs the project's webhook requests."},
+    },
+    "required": ["project_id", "api_token", "signing_key"],
+}
+
+_WIPED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "account_sid": {"type": "string"},
+        "numbers_released": {"type": "integer"},
+        "applications_deleted": {"type": "integer"},
+        "exchanges_forgotten": {"type": "integer"},
+    },
+    "required": ["account_sid", "numbers_released", "applications_deleted", "exchanges_forgotten"],
+}
+
+
+def _own_paths(account: dict[str, Any]) -> dict[str, Any]:
+    """numbersmith's own routes for test suites (api/projects.py)."""
+    name = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "description": "The project's name.",
+        "default": "test",
+    }
+    return {
+        "/api/numbersmith/v1/Projects": {
+            "post": {
+                "operationId": "createProject",
+                "summary": "Create a project (the server's admin token, NUMBERSMITH_ADMIN_TOKEN)",
+                "security": [{"admin": []}],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"type": "object", "properties": {"FriendlyName": name}}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("The project's credentials.", "ProjectCredentials"),
+                    "400": _error(f"FriendlyName empty or too long ({errors.INVALID_FRIENDLY_NAME})."),
+                    "401": _error(
+                        f"Not the admin token, or the server has none ({errors.AUTHENTICATION_FAILED})."
+                    ),
+                    "413": _BODY_ERRORS["413"],
+                    "415": _BODY_ERRORS["415"],
+                    "503": _COMMON_ERRORS["503"],
+                },
+            },
+        },
+        "/api/numbersmith/v1/Accounts/{AccountSid}/Reset": {
+            "parameters": [account],
+            "post": {
+                "operationId": "resetProject",
+                "summary": "Release every number of the project, delete its applications and forget its journal",
+                "responses": {"200": _json("What was wiped.", "Wiped"), **_COMMON_ERRORS},
+            },
+        },
+    }
+
+
 @functools.cache
 def document() -> dict[str, Any]:
     account = {"name": "AccountSid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The project id."}
@@ -350,7 +420,10 @@ def document() -> dict[str, Any]:
             ),
         },
         "components": {
-            "securitySchemes": {"basic": {"type": "http", "scheme": "basic", "description": "Project id and API token."}},
+            "securitySchemes": {
+                "basic": {"type": "http", "scheme": "basic", "description": "Project id and API token."},
+                "admin": {"type": "http", "scheme": "bearer", "description": "The server's NUMBERSMITH_ADMIN_TOKEN."},
+            },
             "schemas": {
                 "IncomingPhoneNumber": _NUMBER_SCHEMA,
                 "IncomingPhoneNumberPage": _PAGE_SCHEMA,
@@ -365,6 +438,8 @@ def document() -> dict[str, Any]:
                 "InboundCall": traffic_schemas.INBOUND_CALL,
                 "Delivery": traffic_schemas.DELIVERY,
                 "DeliveryPage": traffic_schemas.DELIVERY_PAGE,
+                "ProjectCredentials": _CREDENTIALS_SCHEMA,
+                "Wiped": _WIPED_SCHEMA,
             },
         },
         "security": [{"basic": []}],
@@ -476,6 +551,7 @@ def document() -> dict[str, Any]:
                 "get": _search("searchTollFreeAvailablePhoneNumbers", "Search toll-free numbers available to buy"),
             },
             **_traffic_paths(account),
+            **_own_paths(account),
         },
     }
 

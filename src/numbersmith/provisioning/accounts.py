@@ -38,6 +38,10 @@ class UnknownProject(LookupError):
     pass
 
 
+class TokenOfAnotherProject(ValueError):
+    """A token given for one project already opens another."""
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     project_id: str
@@ -69,18 +73,31 @@ def _checked_scopes(scopes: Iterable[str]) -> str:
     return " ".join(chosen)
 
 
-def _create_project(tx: Transaction, name: str, project_id: str, token: str) -> Credentials:
-    signing_key = "PSK_" + secrets.token_urlsafe(24)
+def _new_signing_key() -> str:
+    return "PSK_" + secrets.token_urlsafe(24)
+
+
+def _create_project(
+    tx: Transaction, name: str, project_id: str, token: str, signing_key: str | None = None
+) -> Credentials:
+    signing_key = signing_key or _new_signing_key()
     store.insert_project(tx, project_id, name, signing_key, now())
     store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
     return Credentials(project_id, token, signing_key)
 
 
+def _new_project(tx: Transaction, name: str) -> Credentials:
+    return _create_project(tx, name, str(uuid.uuid4()), _new_token())
+
+
 def create_project(db: Database, name: str) -> Credentials:
     """A new project with one token holding every scope."""
-    return db.run_sync(
-        lambda tx: _create_project(tx, name, str(uuid.uuid4()), _new_token()), write=True
-    )
+    return db.run_sync(lambda tx: _new_project(tx, name), write=True)
+
+
+async def open_project(db: Database, name: str) -> Credentials:
+    """``create_project``, from a request handler (the admin route)."""
+    return await db.run(lambda tx: _new_project(tx, name), write=True)
 
 
 def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
@@ -97,6 +114,29 @@ def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
         return Credentials(project_id, token, project[2])
 
     return db.run_sync(work, write=True)
+
+
+def seed_project(
+    tx: Transaction, project_id: str, name: str, token: str, signing_key: str | None
+) -> tuple[Credentials, bool | None]:
+    """Make the project exist as a seed names it: its name, its signing key (if given), and
+    ``token`` opening it with every scope. Return its credentials and whether it was changed to
+    match (None: it was created). Within the caller's unit of work."""
+    existing = store.get_token(tx, _hash(token))
+    if existing is not None and existing[0] != project_id:
+        raise TokenOfAnotherProject(project_id)
+    project = store.get_project(tx, project_id)
+    if project is None:
+        return _create_project(tx, name, project_id, token, signing_key), None
+    key = signing_key or project[2]
+    changed = (project[1], project[2]) != (name, key)
+    if changed:
+        store.update_project(tx, project_id, name, key)
+    if existing is None or existing[1] != " ".join(SCOPES):
+        store.delete_token(tx, _hash(token))
+        store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
+        changed = True
+    return Credentials(project_id, token, key), changed
 
 
 def ensure_first_project(db: Database) -> Credentials | None:

@@ -23,12 +23,12 @@ def _checked(settings: Mapping[str, Any]) -> dict[str, Any]:
     return check_settings(settings)
 
 
-def _new(project_id: str, settings: Mapping[str, Any]) -> Application:
+def _new(project_id: str, settings: Mapping[str, Any], sid: str | None = None) -> Application:
     moment = now()
     return Application(
         id=0,  # assigned by the store
         # A version 7 UUID, as a number's sid is: time-ordered, with 74 random bits.
-        sid=str(uuid_utils.uuid7()),
+        sid=sid or str(uuid_utils.uuid7()),
         project_id=project_id,
         **{**APPLICATION_DEFAULTS, **settings},
         date_created=moment,
@@ -43,9 +43,12 @@ async def create(db: Database, project_id: str, settings: Mapping[str, Any]) -> 
     return application
 
 
-def add(tx: Transaction, project_id: str, settings: Mapping[str, Any]) -> Application:
-    """``create`` within a unit of work of the caller's (the command line's)."""
-    application = _new(project_id, _checked(settings))
+def add(
+    tx: Transaction, project_id: str, settings: Mapping[str, Any], *, sid: str | None = None
+) -> Application:
+    """``create`` within a unit of work of the caller's (the command line's, a seed's, which
+    may fix the ``sid``)."""
+    application = _new(project_id, _checked(settings), sid)
     store.insert(tx, application)
     return application
 

@@ -46,7 +46,7 @@ def _new_sid() -> str:
     return str(uuid_utils.uuid7())
 
 
-def _new_number(
+def new_number(
     project_id: str, supplied: Supplied, settings: Mapping[str, Any]
 ) -> IncomingNumber:
     moment = now()
@@ -108,7 +108,7 @@ async def _purchase_exact(
         supplied = supply.take(tx, space, e164)
         if supplied is None:
             raise errors.NumberUnavailable(e164)
-        number = _new_number(project_id, supplied, settings)
+        number = new_number(project_id, supplied, settings)
         store.insert(tx, number)
         return number
 
@@ -137,7 +137,7 @@ async def _purchase_in_area_code(
         if supplied is None:
             raise errors.AreaCodeExhausted(area_code)
         taken.append(supplied.phone_number)
-        number = _new_number(project_id, supplied, settings)
+        number = new_number(project_id, supplied, settings)
         store.insert(tx, number)
         return number
 

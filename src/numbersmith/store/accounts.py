@@ -16,6 +16,11 @@ _INSERT_PROJECT = projects.insert().values(
 _PROJECT = sa.select(projects.c.id, projects.c.name, projects.c.signing_key).where(
     projects.c.id == sa.bindparam("id")
 )
+_UPDATE_PROJECT = (
+    projects.update()
+    .where(projects.c.id == sa.bindparam("project_id"))
+    .values(name=sa.bindparam("name"), signing_key=sa.bindparam("signing_key"))
+)
 _ANY_PROJECT = sa.select(projects.c.id).limit(1)
 _INSERT_TOKEN = api_tokens.insert().values(
     token_hash=sa.bindparam("token_hash"),
@@ -37,6 +42,10 @@ def get_project(tx: Transaction, id: str) -> tuple[str, str, str] | None:
     """(id, name, signing_key) of the project, if it exists."""
     row = tx.one(_PROJECT, id=id)
     return (row[0], row[1], row[2]) if row else None
+
+
+def update_project(tx: Transaction, id: str, name: str, signing_key: str) -> None:
+    tx.execute(_UPDATE_PROJECT, project_id=id, name=name, signing_key=signing_key)
 
 
 def has_projects(tx: Transaction) -> bool:

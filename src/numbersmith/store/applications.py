@@ -36,6 +36,14 @@ _UPDATE = (
     .values({name: sa.bindparam(name) for name in (*APPLICATION_CONFIGURATION, "date_updated")})
 )
 _DELETE = t.delete().where(t.c.id == sa.bindparam("row_id"))
+_SID_TAKEN = sa.select(t.c.id).where(t.c.sid == sa.bindparam("sid"))
+_NAMED = (
+    sa.select(*_COLUMNS)
+    .where(t.c.project_id == sa.bindparam("project_id"), t.c.friendly_name == sa.bindparam("name"))
+    .order_by(t.c.id)
+    .limit(1)
+    .with_for_update()
+)
 
 
 def _naming(column: sa.Column) -> sa.Case:
@@ -83,6 +91,17 @@ def get(
     tx: Transaction, project_id: str, sid: str, *, for_update: bool = False
 ) -> Application | None:
     row = tx.one(_BY_SID_FOR_UPDATE if for_update else _BY_SID, sid=sid, project_id=project_id)
+    return _application(row) if row else None
+
+
+def sid_taken(tx: Transaction, sid: str) -> bool:
+    """Whether any project has an application ``sid``."""
+    return tx.one(_SID_TAKEN, sid=sid) is not None
+
+
+def named(tx: Transaction, project_id: str, name: str) -> Application | None:
+    """The project's oldest application named ``name``, locked for a change, if any."""
+    row = tx.one(_NAMED, project_id=project_id, name=name)
     return _application(row) if row else None
 
 

@@ -115,7 +115,7 @@ def prune(tx: Transaction, before: int) -> int:
     return tx.execute(_PRUNE_EXCHANGES, before=before)
 
 
-def wipe_project(tx: Transaction, project_id: str) -> None:
-    """Forget the project's whole journal."""
+def wipe_project(tx: Transaction, project_id: str) -> int:
+    """Forget the project's whole journal; the number of exchanges it held."""
     tx.execute(_WIPE_DELIVERIES, project_id=project_id)
-    tx.execute(_WIPE_EXCHANGES, project_id=project_id)
+    return tx.execute(_WIPE_EXCHANGES, project_id=project_id)
