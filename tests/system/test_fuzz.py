@@ -133,19 +133,29 @@ def owned_application(http: httpx.Client, server: Server) -> OwnedNumber:
 
 
 class Traffic:
-    """A number that fuzzed requests never change, for simulations that must reach it, and the
-    last exchange simulated with it."""
+    """A number that fuzzed requests never change, for simulations that must reach it (bought
+    again after a fuzzed Reset releases it), and the last exchange simulated with it."""
+
+    ROUTES = ("/InboundMessages", "/InboundCalls", "/Deliveries")
 
     def __init__(self, http: httpx.Client, numbers_path: str) -> None:
-        bought = http.post(numbers_path + ".json", data={"AreaCode": "415"})
-        assert bought.status_code == 201, bought.text
-        self.phone_number: str = bought.json()["phone_number"]
+        self.http = http
+        self.numbers_path = numbers_path
+        self.phone_number: str | None = None
         self.exchanges: dict[str, str] = {}  # kind ("InboundMessages"…) → the last sid
+
+    @classmethod
+    def handles(cls, case: schemathesis.Case) -> bool:
+        return any(route in case.path for route in cls.ROUTES)
 
     def realistic(self, case: schemathesis.Case) -> None:
         """Aim a simulation at the number with what it needs; name a journalled exchange."""
         kind = case.path.rstrip("/").split("/")[6]
         if case.method.upper() == "POST":
+            if self.phone_number is None:
+                bought = self.http.post(self.numbers_path + ".json", data={"AreaCode": "415"})
+                assert bought.status_code == 201, bought.text
+                self.phone_number = bought.json()["phone_number"]
             case.body = {"To": self.phone_number, "Body": "fuzzed"}
         elif kind in self.exchanges and case.path_parameters:
             case.path_parameters["Sid"] = self.exchanges[kind]
@@ -153,6 +163,11 @@ class Traffic:
     def remember(self, case: schemathesis.Case, response: schemathesis.Response) -> None:
         if case.method.upper() == "POST" and response.status_code == 201:
             self.exchanges[case.path.rstrip("/").split("/")[6]] = response.json()["sid"]
+
+    def forget(self) -> None:
+        """A reset released the number and forgot the journal."""
+        self.phone_number = None
+        self.exchanges.clear()
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +241,7 @@ def test_generated_requests_with_credentials(
         # Random sids and area codes only ever reach the refusals. Half the requests name a
         # number (or application) the project owns, or an area code with free numbers, so that
         # purchases, updates and releases with generated settings really happen.
-        if case.path.startswith("/api/numbersmith/"):
+        if Traffic.handles(case):
             if realistic:
                 traffic.realistic(case)
             response = case.call()
@@ -253,6 +268,7 @@ def test_generated_requests_with_credentials(
         owned.forget_if_released(case.method.upper(), sid, response.status_code)
         if case.path.endswith("/Reset") and 200 <= response.status_code < 300:
             owned_number.sid = owned_application.sid = None  # the reset released them
+            traffic.forget()
 
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and not (len(operation.query) or len(operation.body)):
