@@ -4,6 +4,7 @@ buying."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -151,7 +152,8 @@ class Numbers:
 
     async def release(self, request: Request, visitor: Visitor, form: FormData) -> Response:
         await numbers.release(self.site.db, visitor.project_id, request.path_params["sid"])
-        return RedirectResponse(f"{PREFIX}/numbers?released={form.get('phone_number', '')}", 303)
+        released = quote(str(form.get("phone_number") or ""))
+        return RedirectResponse(f"{PREFIX}/numbers?released={released}", 303)
 
     async def send_message(self, request: Request, visitor: Visitor, form: FormData) -> Response:
         sid = request.path_params["sid"]
