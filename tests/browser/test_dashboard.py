@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import Running, assert_controls_labelled, screenshot, sign_in
+from support import server as servers
 from support.receiver import Receiver
 
 REPLY = "<Response><Message>Thanks, we got it</Message></Response>"
@@ -74,6 +74,57 @@ def test_buy_edit_and_text_a_number(page: Page, any_server: Running, tmp_path: P
     entry.locator("summary").click()
     expect(entry.locator("pre")).to_have_text(REPLY)
     screenshot(page, "deliveries", tmp_path)
+
+
+def test_place_a_call_with_digits_pressed(page: Page, sqlite_server: Running) -> None:
+    server = sqlite_server
+    with Receiver() as receiver, server.api() as api:
+        menu = '<Response><Gather numDigits="1" action="/pressed"><Say>Press one</Say></Gather></Response>'
+        voice_url = receiver.answer("/voice", menu)
+        receiver.answer("/pressed", "<Response><Say>Connecting you</Say><Hangup/></Response>")
+        number = api.post(server.numbers_path, data={"AreaCode": "212", "VoiceUrl": voice_url}).json()
+        sign_in(page, server)
+        page.get_by_role("link", name=number["phone_number"]).click()
+        page.get_by_label("Digits to press", exact=False).fill("1")
+        page.get_by_role("button", name="Place test call").click()
+        transcript = page.locator("#transcript")
+        expect(transcript.locator("#transcript-title")).to_have_text("Call from +12025550123: completed, 3 s")
+        expect(transcript.locator(".steps li")).to_have_text(
+            ["<Say> said", '<Gather numDigits="1" action="/pressed"> gathered 1', "<Say> said", "<Hangup> hung up"]
+        )
+        assert [request.path for request in receiver.received] == ["/voice", "/pressed"]
+        assert receiver.received[1].form["Digits"] == "1"
+
+        page.get_by_label("Digits to press", exact=False).fill("x")
+        page.locator("form[action$='/calls']").evaluate("form => form.noValidate = true")
+        page.get_by_role("button", name="Place test call").click()
+        expect(page.get_by_role("alert")).to_contain_text("not a key of 0-9, * or #")
+
+    page.get_by_role("link", name="Deliveries").click()
+    page.get_by_label("Number").fill(number["phone_number"])
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".delivery summary")).to_have_count(2)
+    page.get_by_label("Number").fill("+12125550000")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("No deliveries to +12125550000 yet.")).to_be_visible()
+
+
+def test_another_server_process_accepts_the_session(page: Page, sqlite_server: Running, tmp_path: Path) -> None:
+    """Sessions are signed with a key kept in the database: any process serving it reads them
+    (a browser sends one host's cookies to each of its ports)."""
+    server = sqlite_server
+    sign_in(page, server)
+    other = servers.start(
+        server.database_url,
+        project_id=server.project_id,
+        api_token=server.api_token,
+        log_path=tmp_path / "other.log",
+    )
+    try:
+        page.goto(other.base_url + "/dashboard/numbers")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Numbers")
+    finally:
+        servers.stop(other.process)
 
 
 def test_page_through_120_numbers(page: Page, sqlite_server: Running, tmp_path: Path) -> None:
@@ -274,8 +325,7 @@ def test_errors_are_pages(page: Page, sqlite_server: Running) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_home_links_to_the_dashboard(page: Page, sqlite_server: Running, backend: str) -> None:
+def test_home_links_to_the_dashboard(page: Page, sqlite_server: Running) -> None:
     page.goto(sqlite_server.base_url + "/")
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

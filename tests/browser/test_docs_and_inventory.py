@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,13 +52,11 @@ def test_docs_list_every_operation_and_try_it_out_works(page: Page, sqlite_serve
 
 
 @pytest.fixture
-def inventory_server(tmp_path: Path) -> Running:
+def inventory_server(tmp_path: Path) -> Iterator[Running]:
+    """A server in inventory supply, holding 200 numbers of area code 415."""
     url = f"sqlite:///{tmp_path / 'inventory.db'}"
     servers.add_range(url, "+14153380000", "+14153380199")
-    generator = _running(url, tmp_path, supply="inventory")
-    running = next(generator)
-    yield running
-    next(generator, None)
+    yield from _running(url, tmp_path, supply="inventory")
 
 
 def test_inventory_counts_and_import(page: Page, inventory_server: Running, tmp_path: Path) -> None:

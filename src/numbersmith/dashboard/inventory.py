@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from numbersmith.dashboard.site import Site, Visitor
+from numbersmith.dashboard.site import SECURITY_HEADERS, Site, Visitor
 from numbersmith.provisioning import inventory
 
 #: Where the import page is cut: what comes before is sent at once, progress follows, then the
@@ -77,4 +77,4 @@ class Inventory:
             tail = self.site.render(request, "import.html", {**context, "report": report, "failure": failure}, visitor=visitor)
             yield bytes(tail.body).decode().split(_PROGRESS)[1]
 
-        return StreamingResponse(page(), media_type="text/html; charset=utf-8")
+        return StreamingResponse(page(), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)

@@ -35,6 +35,14 @@ NUMBERS_SCOPE = "numbers"
 APPLICATION_SCOPES = frozenset({"calling", "messaging", "fax"})
 OPERATOR_SCOPE = "management"
 
+#: Pages load nothing but their own stylesheet, run no script and are never framed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("numbersmith.dashboard", "templates"),
     autoescape=True,
@@ -135,7 +143,7 @@ class Site:
             prefix=PREFIX,
             **context,
         )
-        return HTMLResponse(html, status, headers=headers)
+        return HTMLResponse(html, status, headers={**SECURITY_HEADERS, **(headers or {})})
 
     def problem(
         self,
