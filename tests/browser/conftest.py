@@ -50,8 +50,10 @@ def chromium_path() -> str:
     pytest.fail("chromium-headless-shell is not installed: `make test` installs it (apt-get)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    # Package-scoped: while Playwright's synchronous API is open, the main thread has an event
+    # loop running, and the tests that follow (asyncio.run) must not find it there.
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield launched
@@ -76,9 +78,11 @@ def page(browser: Browser) -> Iterator[Page]:
         watched.on("pageerror", lambda error: errors.messages.append(f"{watched.url}: {error}"))
         watched.on(
             "console",
-            lambda message: errors.messages.append(f"{watched.url}: {message.text}")
-            if message.type == "error" and not _expected_refusal(message.text)
-            else None,
+            lambda message: (
+                errors.messages.append(f"{watched.url}: {message.text}")
+                if message.type == "error" and not _expected_refusal(message.text)
+                else None
+            ),
         )
 
     watch(opened)
@@ -102,7 +106,9 @@ class Running:
     database_url: str
 
     def api(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, auth=(self.project_id, self.api_token), timeout=30)
+        return httpx.Client(
+            base_url=self.base_url, auth=(self.project_id, self.api_token), timeout=30
+        )
 
     @property
     def numbers_path(self) -> str:

@@ -79,18 +79,30 @@ def test_buy_edit_and_text_a_number(page: Page, any_server: Running, tmp_path: P
 def test_place_a_call_with_digits_pressed(page: Page, sqlite_server: Running) -> None:
     server = sqlite_server
     with Receiver() as receiver, server.api() as api:
-        menu = '<Response><Gather numDigits="1" action="/pressed"><Say>Press one</Say></Gather></Response>'
+        menu = (
+            '<Response><Gather numDigits="1" action="/pressed">'
+            "<Say>Press one</Say></Gather></Response>"
+        )
         voice_url = receiver.answer("/voice", menu)
         receiver.answer("/pressed", "<Response><Say>Connecting you</Say><Hangup/></Response>")
-        number = api.post(server.numbers_path, data={"AreaCode": "212", "VoiceUrl": voice_url}).json()
+        number = api.post(
+            server.numbers_path, data={"AreaCode": "212", "VoiceUrl": voice_url}
+        ).json()
         sign_in(page, server)
         page.get_by_role("link", name=number["phone_number"]).click()
         page.get_by_label("Digits to press", exact=False).fill("1")
         page.get_by_role("button", name="Place test call").click()
         transcript = page.locator("#transcript")
-        expect(transcript.locator("#transcript-title")).to_have_text("Call from +12025550123: completed, 3 s")
+        expect(transcript.locator("#transcript-title")).to_have_text(
+            "Call from +12025550123: completed, 3 s"
+        )
         expect(transcript.locator(".steps li")).to_have_text(
-            ["<Say> said", '<Gather numDigits="1" action="/pressed"> gathered 1', "<Say> said", "<Hangup> hung up"]
+            [
+                "<Say> said",
+                '<Gather numDigits="1" action="/pressed"> gathered 1',
+                "<Say> said",
+                "<Hangup> hung up",
+            ]
         )
         assert [request.path for request in receiver.received] == ["/voice", "/pressed"]
         assert receiver.received[1].form["Digits"] == "1"
@@ -109,7 +121,9 @@ def test_place_a_call_with_digits_pressed(page: Page, sqlite_server: Running) ->
     expect(page.get_by_text("No deliveries to +12125550000 yet.")).to_be_visible()
 
 
-def test_another_server_process_accepts_the_session(page: Page, sqlite_server: Running, tmp_path: Path) -> None:
+def test_another_server_process_accepts_the_session(
+    page: Page, sqlite_server: Running, tmp_path: Path
+) -> None:
     """Sessions are signed with a key kept in the database: any process serving it reads them
     (a browser sends one host's cookies to each of its ports)."""
     server = sqlite_server
@@ -155,7 +169,9 @@ def test_page_through_120_numbers(page: Page, sqlite_server: Running, tmp_path: 
 def test_filter_numbers(page: Page, sqlite_server: Running) -> None:
     server = sqlite_server
     with server.api() as api:
-        first = api.post(server.numbers_path, data={"AreaCode": "212", "FriendlyName": "front desk"}).json()
+        first = api.post(
+            server.numbers_path, data={"AreaCode": "212", "FriendlyName": "front desk"}
+        ).json()
         api.post(server.numbers_path, data={"AreaCode": "415"})
     sign_in(page, server)
     page.get_by_label("Friendly name").fill("front desk")
@@ -173,7 +189,10 @@ def test_a_form_without_its_csrf_token_is_refused(page: Page, sqlite_server: Run
         number = api.post(server.numbers_path, data={"AreaCode": "310"}).json()
     sign_in(page, server)
     target = f"{server.base_url}/dashboard/numbers/{number['sid']}"
-    for form in ({"sms_url": "https://evil.example/sms"}, {"sms_url": "https://evil.example/sms", "csrf_token": "wrong"}):
+    for form in (
+        {"sms_url": "https://evil.example/sms"},
+        {"sms_url": "https://evil.example/sms", "csrf_token": "wrong"},
+    ):
         # The browser's own cookie goes with it, as a forged cross-site form would try.
         refused = page.request.post(target, form=form, max_redirects=0)
         assert refused.status == 403
@@ -214,12 +233,17 @@ def test_buying_errors_are_shown_in_words(page: Page, sqlite_server: Running) ->
         taken = api.post(server.numbers_path, data={"AreaCode": "310"}).json()["phone_number"]
     page.goto(server.base_url + "/dashboard/buy")
     page.evaluate(
-        """taken => { const form = document.querySelector('form[action$="/buy"][method=post]');
-        form.querySelector('[name=area_code]').outerHTML = `<input type=hidden name=phone_number value="${taken}">`;
-        form.submit(); }""",
+        """taken => {
+            const form = document.querySelector('form[action$="/buy"][method=post]');
+            form.querySelector('[name=area_code]').outerHTML =
+                `<input type=hidden name=phone_number value="${taken}">`;
+            form.submit();
+        }""",
         taken,
     )
-    expect(page.get_by_role("alert")).to_have_text(f"PhoneNumber {taken} is not available (error 21422).")
+    expect(page.get_by_role("alert")).to_have_text(
+        f"PhoneNumber {taken} is not available (error 21422)."
+    )
 
 
 def test_sign_out_and_revoked_tokens_end_the_session(page: Page, sqlite_server: Running) -> None:
@@ -306,7 +330,13 @@ def test_phone_width(page: Page, sqlite_server: Running) -> None:
         number = api.post(server.numbers_path, data={"AreaCode": "310"}).json()
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, server)
-    for path in ("/dashboard/numbers", f"/dashboard/numbers/{number['sid']}", "/dashboard/buy?area_code=310", "/dashboard/deliveries", "/dashboard/applications"):
+    for path in (
+        "/dashboard/numbers",
+        f"/dashboard/numbers/{number['sid']}",
+        "/dashboard/buy?area_code=310",
+        "/dashboard/deliveries",
+        "/dashboard/applications",
+    ):
         page.goto(server.base_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width} px wide"

@@ -88,5 +88,7 @@ def test_inventory_counts_and_import(page: Page, inventory_server: Running, tmp_
     )
     expect(page.locator(".progress li").last).to_contain_text("lines read and stored")
     page.get_by_role("link", name="Back to the inventory").click()
-    expect(page.locator("table tbody tr", has_text="310").locator("td")).to_have_text(["310", "2", "0", "2"])
+    expect(page.locator("table tbody tr", has_text="310").locator("td")).to_have_text(
+        ["310", "2", "0", "2"]
+    )
     screenshot(page, "inventory", tmp_path)

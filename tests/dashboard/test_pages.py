@@ -26,7 +26,9 @@ def signed_in(account: Account) -> TestClient:
     return browser
 
 
-def test_a_database_fault_is_a_page_with_retry_after(account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_fault_is_a_page_with_retry_after(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
     browser = signed_in(account)
 
     async def failing(*args: object, **kwargs: object) -> None:
@@ -70,6 +72,8 @@ def test_sign_in_refuses_a_token_without_the_numbers_scope(account: Account, db:
 
     token, _ = accounts.create_token(db, account.project_id, ["messaging"])  # type: ignore[arg-type]
     browser = TestClient(account.http.app, raise_server_exceptions=False)
-    answer = browser.post("/dashboard/sign-in", data={"project_id": account.project_id, "api_token": token})
+    answer = browser.post(
+        "/dashboard/sign-in", data={"project_id": account.project_id, "api_token": token}
+    )
     assert answer.status_code == 401
     assert re.search(r"does not hold the numbers scope", answer.text)

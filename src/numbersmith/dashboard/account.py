@@ -35,7 +35,12 @@ class Account:
     async def sign_in_form(self, request: Request) -> Response:
         if await self.site.visitor(request) is not None:
             return RedirectResponse(_next(request.query_params.get("next")), 303)
-        context = {"title": "Sign in", "next": _next(request.query_params.get("next")), "error": None, "project_id": ""}
+        context = {
+            "title": "Sign in",
+            "next": _next(request.query_params.get("next")),
+            "error": None,
+            "project_id": "",
+        }
         return self.site.render(request, "sign_in.html", context)
 
     async def sign_in(self, request: Request) -> Response:
@@ -68,7 +73,12 @@ class Account:
         if found is not None:
             session, key = found
             if not sessions.csrf_valid(session, key, given if isinstance(given, str) else None):
-                return self.site.problem(request, 403, "Form refused", "This form was sent without its security token. You are still signed in.")
+                return self.site.problem(
+                    request,
+                    403,
+                    "Form refused",
+                    "This form was sent without its security token. You are still signed in.",
+                )
         response = RedirectResponse(PREFIX + "/sign-in", 303)
         response.delete_cookie(sessions.COOKIE, path=PREFIX, httponly=True, samesite="strict")
         return response

@@ -72,8 +72,16 @@ def routes(
         Route("/applications/new", page(site, apps.new, "applications"), methods=["GET"]),
         Route("/applications/{sid}", page(site, apps.show, "applications"), methods=["GET"]),
         Route("/applications/{sid}", action(site, apps.update, "applications"), methods=["POST"]),
-        Route("/applications/{sid}/delete", page(site, apps.confirm_delete, "applications"), methods=["GET"]),
-        Route("/applications/{sid}/delete", action(site, apps.delete, "applications"), methods=["POST"]),
+        Route(
+            "/applications/{sid}/delete",
+            page(site, apps.confirm_delete, "applications"),
+            methods=["GET"],
+        ),
+        Route(
+            "/applications/{sid}/delete",
+            action(site, apps.delete, "applications"),
+            methods=["POST"],
+        ),
         Route("/inventory", page(site, stock.show, OPERATOR_SCOPE), methods=["GET"]),
         Route("/inventory", action(site, stock.import_file, OPERATOR_SCOPE), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="dashboard-static"),

@@ -38,10 +38,27 @@ class Applications:
     def __init__(self, site: Site) -> None:
         self.site = site
 
-    def _form(self, request: Request, visitor: Visitor, application: Application | None, values: dict[str, Any], error: str | None = None, status: int = 200) -> Response:
+    def _form(
+        self,
+        request: Request,
+        visitor: Visitor,
+        application: Application | None,
+        values: dict[str, Any],
+        error: str | None = None,
+        status: int = 200,
+    ) -> Response:
         title = f"Application {application.friendly_name}" if application else "New application"
-        context = {"title": title, "application": application, "values": values, "url_fields": URL_FIELDS, "methods": sorted(METHODS), "error": error}
-        return self.site.render(request, "application.html", context, visitor=visitor, status=status)
+        context = {
+            "title": title,
+            "application": application,
+            "values": values,
+            "url_fields": URL_FIELDS,
+            "methods": sorted(METHODS),
+            "error": error,
+        }
+        return self.site.render(
+            request, "application.html", context, visitor=visitor, status=status
+        )
 
     async def list(self, request: Request, visitor: Visitor) -> Response:
         found, _ = await applications.page(self.site.db, visitor.project_id, None, size=PAGE_SIZE)
@@ -56,11 +73,15 @@ class Applications:
         try:
             await applications.create(self.site.db, visitor.project_id, settings)
         except ProvisioningError as error:
-            return self._form(request, visitor, None, settings, words.refusal(error, request.url.path), 400)
+            return self._form(
+                request, visitor, None, settings, words.refusal(error, request.url.path), 400
+            )
         return RedirectResponse(f"{PREFIX}/applications", 303)
 
     async def show(self, request: Request, visitor: Visitor) -> Response:
-        application = await applications.fetch(self.site.db, visitor.project_id, request.path_params["sid"])
+        application = await applications.fetch(
+            self.site.db, visitor.project_id, request.path_params["sid"]
+        )
         return self._form(request, visitor, application, {})
 
     async def update(self, request: Request, visitor: Visitor, form: FormData) -> Response:
@@ -70,11 +91,15 @@ class Applications:
             await applications.update(self.site.db, visitor.project_id, sid, settings)
         except ProvisioningError as error:
             application = await applications.fetch(self.site.db, visitor.project_id, sid)
-            return self._form(request, visitor, application, settings, words.refusal(error, request.url.path), 400)
+            return self._form(
+                request, visitor, application, settings, words.refusal(error, request.url.path), 400
+            )
         return RedirectResponse(f"{PREFIX}/applications", 303)
 
     async def confirm_delete(self, request: Request, visitor: Visitor) -> Response:
-        application = await applications.fetch(self.site.db, visitor.project_id, request.path_params["sid"])
+        application = await applications.fetch(
+            self.site.db, visitor.project_id, request.path_params["sid"]
+        )
         context = {"title": f"Delete {application.friendly_name}", "application": application}
         return self.site.render(request, "delete_application.html", context, visitor=visitor)
 

@@ -52,4 +52,6 @@ class Deliveries:
             "older": ids[-1] if ids and (before is not None or more) else None,
             "filters_query": {"phone_number": phone_number} if phone_number else {},
         }
-        return self.site.render(request, "deliveries.html", context, visitor=visitor, status=400 if problem else 200)
+        return self.site.render(
+            request, "deliveries.html", context, visitor=visitor, status=400 if problem else 200
+        )

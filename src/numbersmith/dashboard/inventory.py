@@ -26,12 +26,16 @@ class Inventory:
     def __init__(self, site: Site) -> None:
         self.site = site
 
-    async def _page(self, request: Request, visitor: Visitor, error: str | None = None, status: int = 200) -> Response:
+    async def _page(
+        self, request: Request, visitor: Visitor, error: str | None = None, status: int = 200
+    ) -> Response:
         counts: list[inventory.Count] = []
         totals = inventory.Count(None, 0, 0)
         if self.site.supply_name == "inventory":
             counts = await anyio.to_thread.run_sync(inventory.stats, self.site.db, True)
-            totals = inventory.Count(None, sum(c.total for c in counts), sum(c.owned for c in counts))
+            totals = inventory.Count(
+                None, sum(c.total for c in counts), sum(c.owned for c in counts)
+            )
         context = {"title": "Inventory", "counts": counts, "totals": totals, "error": error}
         return self.site.render(request, "inventory.html", context, visitor=visitor, status=status)
 
@@ -48,9 +52,17 @@ class Inventory:
         except inventory.InvalidFile as problem:
             return await self._page(request, visitor, f"{upload.filename}: {problem}.", 400)
         except (UnicodeDecodeError, csv.Error) as problem:
-            return await self._page(request, visitor, f"{upload.filename} cannot be read: {problem}.", 400)
-        context: dict[str, Any] = {"title": "Importing", "filename": upload.filename, "unknown": unknown}
-        head = self.site.render(request, "import.html", {**context, "report": None, "failure": None}, visitor=visitor)
+            return await self._page(
+                request, visitor, f"{upload.filename} cannot be read: {problem}.", 400
+            )
+        context: dict[str, Any] = {
+            "title": "Importing",
+            "filename": upload.filename,
+            "unknown": unknown,
+        }
+        head = self.site.render(
+            request, "import.html", {**context, "report": None, "failure": None}, visitor=visitor
+        )
         start = bytes(head.body).decode().split(_PROGRESS)[0]
 
         async def page() -> AsyncIterator[str]:
@@ -61,20 +73,32 @@ class Inventory:
             def progress(lines: int) -> None:
                 loop.call_soon_threadsafe(done.put_nowait, lines)
 
-            work = loop.run_in_executor(None, lambda: inventory.import_rows(self.site.db, rows, progress=progress))
+            work = loop.run_in_executor(
+                None, lambda: inventory.import_rows(self.site.db, rows, progress=progress)
+            )
             while not work.done():
                 waiting = asyncio.ensure_future(done.get())
                 await asyncio.wait({work, waiting}, return_when=asyncio.FIRST_COMPLETED)
                 if waiting.done():
-                    yield f'<li>{waiting.result():,} lines read and stored</li>\n'
+                    yield f"<li>{waiting.result():,} lines read and stored</li>\n"
                 else:
                     waiting.cancel()
             report, failure = None, None
             try:
                 report = work.result()
             except (OSError, UnicodeDecodeError, csv.Error) as problem:
-                failure = f"The file stopped being readable: {problem}. The lines before it are imported; importing the file again completes the work."
-            tail = self.site.render(request, "import.html", {**context, "report": report, "failure": failure}, visitor=visitor)
+                failure = (
+                    f"The file stopped being readable: {problem}. The lines before it are"
+                    " imported; importing the file again completes the work."
+                )
+            tail = self.site.render(
+                request,
+                "import.html",
+                {**context, "report": report, "failure": failure},
+                visitor=visitor,
+            )
             yield bytes(tail.body).decode().split(_PROGRESS)[1]
 
-        return StreamingResponse(page(), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+        return StreamingResponse(
+            page(), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS
+        )

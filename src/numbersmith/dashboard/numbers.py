@@ -4,8 +4,8 @@ buying."""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -47,7 +47,10 @@ def _list_filter(phone_number: str, friendly_name: str) -> tuple[ListFilter, str
     if phone_number:
         text = _FORMATTING.sub("", phone_number)
         if not _PATTERN.fullmatch(text):
-            return ListFilter(), "A phone number filter is digits, optionally with a leading + and * for any digit."
+            return (
+                ListFilter(),
+                "A phone number filter is digits, optionally with a leading + and * for any digit.",
+            )
         like = text.replace("*", "_")
         pattern = like + "%" if like.startswith("+") else "%" + like + "%"
     return ListFilter(phone_number=pattern, friendly_name=friendly_name or None), None
@@ -67,12 +70,19 @@ class Numbers:
         more = False
         if problem is None:
             found, more = await numbers.page(
-                self.site.db, visitor.project_id, filters, size=PAGE_SIZE, after=after, before=before
+                self.site.db,
+                visitor.project_id,
+                filters,
+                size=PAGE_SIZE,
+                after=after,
+                before=before,
             )
         ids = [row_id for row_id, _ in found]
         newer = ids[0] if ids and (before is not None and more or after is not None) else None
         older = ids[-1] if ids and (before is not None or more) else None
-        filters_query = {k: v for k, v in (("phone_number", phone_number), ("friendly_name", friendly_name)) if v}
+        filters_query = {
+            k: v for k, v in (("phone_number", phone_number), ("friendly_name", friendly_name)) if v
+        }
         context = {
             "title": "Numbers",
             "numbers": [number for _, number in found],
@@ -83,7 +93,9 @@ class Numbers:
             "older": older,
             "filters_query": filters_query,
         }
-        return self.site.render(request, "numbers.html", context, visitor=visitor, status=400 if problem else 200)
+        return self.site.render(
+            request, "numbers.html", context, visitor=visitor, status=400 if problem else 200
+        )
 
     async def _applications(self, visitor: Visitor) -> list[Any]:
         found, _ = await applications.page(self.site.db, visitor.project_id, None, size=200)
@@ -129,7 +141,12 @@ class Numbers:
     async def update(self, request: Request, visitor: Visitor, form: FormData) -> Response:
         sid = request.path_params["sid"]
         settings: dict[str, Any] = {}
-        for name in ("friendly_name", "voice_receive_mode", "voice_application_sid", "sms_application_sid"):
+        for name in (
+            "friendly_name",
+            "voice_receive_mode",
+            "voice_application_sid",
+            "sms_application_sid",
+        ):
             settings[name] = str(form.get(name) or "").strip()
         for url, _, method in URL_FIELDS:
             settings[url] = str(form.get(url) or "").strip()
@@ -141,7 +158,9 @@ class Numbers:
             number = await numbers.fetch(self.site.db, visitor.project_id, sid)
             assert isinstance(number, IncomingNumber)
             message = words.refusal(error, request.url.path)
-            return await self._number_page(request, visitor, number, error=message, status=400, values=settings)
+            return await self._number_page(
+                request, visitor, number, error=message, status=400, values=settings
+            )
         return RedirectResponse(f"{PREFIX}/numbers/{sid}?saved=1", 303)
 
     async def confirm_release(self, request: Request, visitor: Visitor) -> Response:
@@ -167,8 +186,12 @@ class Numbers:
                 body=str(form.get("body") or ""),
             )
         except simulation.TrafficError as error:
-            return await self._number_page(request, visitor, number, traffic_error=words.traffic_refusal(error), status=400)
-        return RedirectResponse(f"{PREFIX}/numbers/{sid}?kind=message&exchange={exchange.sid}#transcript", 303)
+            return await self._number_page(
+                request, visitor, number, traffic_error=words.traffic_refusal(error), status=400
+            )
+        return RedirectResponse(
+            f"{PREFIX}/numbers/{sid}?kind=message&exchange={exchange.sid}#transcript", 303
+        )
 
     async def place_call(self, request: Request, visitor: Visitor, form: FormData) -> Response:
         sid = request.path_params["sid"]
@@ -186,10 +209,16 @@ class Numbers:
                 script=script,
             )
         except ValueError as error:  # keys other than 0-9 * #, an outcome of no Dial
-            return await self._number_page(request, visitor, number, traffic_error=f"{error}.", status=400)
+            return await self._number_page(
+                request, visitor, number, traffic_error=f"{error}.", status=400
+            )
         except simulation.TrafficError as error:
-            return await self._number_page(request, visitor, number, traffic_error=words.traffic_refusal(error), status=400)
-        return RedirectResponse(f"{PREFIX}/numbers/{sid}?kind=call&exchange={exchange.sid}#transcript", 303)
+            return await self._number_page(
+                request, visitor, number, traffic_error=words.traffic_refusal(error), status=400
+            )
+        return RedirectResponse(
+            f"{PREFIX}/numbers/{sid}?kind=call&exchange={exchange.sid}#transcript", 303
+        )
 
 
 class Buying:
@@ -205,12 +234,17 @@ class Buying:
             try:
                 contains = keypad.to_digits(contains)
             except keypad.InvalidPattern as exc:
-                raise ValueError(f"Contains must be up to 10 digits, letters or * ({exc}) (error 20001).") from exc
+                raise ValueError(
+                    f"Contains must be up to 10 digits, letters or * ({exc}) (error 20001)."
+                ) from exc
         region = query.get("region") or None
         if region is not None:
             code = geography.region_code(region)
             if code is None:
-                raise ValueError("Region must be the two-letter code of a US state or Canadian province (error 20001).")
+                raise ValueError(
+                    "Region must be the two-letter code of a US state or Canadian province"
+                    " (error 20001)."
+                )
             region = code
         locality = query.get("locality") or None
         if locality is not None and region is None:
@@ -224,21 +258,39 @@ class Buying:
             locality=locality,
         )
 
-    async def _page(self, request: Request, visitor: Visitor, *, error: str | None = None, status: int = 200) -> Response:
-        query = {name: request.query_params.get(name, "").strip() for name in ("area_code", "contains", "region", "locality", "toll_free", "country")}
+    async def _page(
+        self, request: Request, visitor: Visitor, *, error: str | None = None, status: int = 200
+    ) -> Response:
+        query = {
+            name: request.query_params.get(name, "").strip()
+            for name in ("area_code", "contains", "region", "locality", "toll_free", "country")
+        }
         if query["country"] not in geography.COUNTRIES:
             query["country"] = "US"
         found: list[Any] | None = None
-        searched = any(query[name] for name in ("area_code", "contains", "region", "locality", "toll_free")) or "search" in request.query_params
+        searched = (
+            any(
+                query[name] for name in ("area_code", "contains", "region", "locality", "toll_free")
+            )
+            or "search" in request.query_params
+        )
         if searched and error is None:
             try:
                 criteria = self._criteria(query)
-                found = await search.available(self.site.db, criteria, size=20, supply=self.site.supply)
+                found = await search.available(
+                    self.site.db, criteria, size=20, supply=self.site.supply
+                )
             except ValueError as problem:
                 error, status = str(problem), 400
             except ProvisioningError as problem:
                 error, status = words.refusal(problem, request.url.path), 400
-        context = {"title": "Buy a number", "query": query, "found": found, "error": error, "countries": geography.COUNTRIES}
+        context = {
+            "title": "Buy a number",
+            "query": query,
+            "found": found,
+            "error": error,
+            "countries": geography.COUNTRIES,
+        }
         return self.site.render(request, "buy.html", context, visitor=visitor, status=status)
 
     async def show(self, request: Request, visitor: Visitor) -> Response:
@@ -256,5 +308,7 @@ class Buying:
                 supply=self.site.supply,
             )
         except ProvisioningError as error:
-            return await self._page(request, visitor, error=words.refusal(error, request.url.path), status=400)
+            return await self._page(
+                request, visitor, error=words.refusal(error, request.url.path), status=400
+            )
         return RedirectResponse(f"{PREFIX}/numbers/{number.sid}?bought=1", 303)

@@ -52,7 +52,6 @@ _templates = jinja2.Environment(
 )
 
 
-
 def _when(microseconds: int) -> str:
     moment = datetime.fromtimestamp(microseconds / 1_000_000, UTC)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
@@ -156,7 +155,9 @@ class Site:
     ) -> HTMLResponse:
         """An error, as a page."""
         context = {"title": title, "message": message, "status": status}
-        return self.render(request, "problem.html", context, visitor=visitor, status=status, headers=headers)
+        return self.render(
+            request, "problem.html", context, visitor=visitor, status=status, headers=headers
+        )
 
 
 Handler = Callable[[Request, Visitor], Awaitable[Response]]
@@ -168,7 +169,9 @@ def sign_in_redirect(request: Request) -> Response:
     return RedirectResponse(f"{PREFIX}/sign-in?next={quote(target)}", 303)
 
 
-def page(site: Site, handler: Handler, scope: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+def page(
+    site: Site, handler: Handler, scope: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
     """A page that shows something: signed-in visitors only (and holding ``scope``)."""
 
     async def endpoint(request: Request) -> Response:
@@ -181,7 +184,9 @@ def page(site: Site, handler: Handler, scope: str | None = None) -> Callable[[Re
     return endpoint
 
 
-def action(site: Site, handler: FormHandler, scope: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+def action(
+    site: Site, handler: FormHandler, scope: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
     """A form that changes something: signed-in visitors only, with the session's CSRF token;
     refused with 403, and nothing changed, without it."""
 
@@ -210,7 +215,9 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _scope_refusal(site: Site, request: Request, visitor: Visitor, scope: str | None) -> Response | None:
+def _scope_refusal(
+    site: Site, request: Request, visitor: Visitor, scope: str | None
+) -> Response | None:
     if scope == "applications" and not visitor.sees_applications:
         needed = "calling, messaging or fax"
     elif scope == OPERATOR_SCOPE and not visitor.operator:
@@ -254,15 +261,24 @@ class Pages:
                 message += " The change may or may not have been made: check before trying again."
             else:
                 message += " Nothing was changed. Try again in a moment."
-            return site.problem(request, 503, "Service unavailable", message, headers={"Retry-After": "1"})
+            return site.problem(
+                request, 503, "Service unavailable", message, headers={"Retry-After": "1"}
+            )
         if isinstance(exc, (NumberNotFound, NoSuchApplication)) or (
             isinstance(exc, HTTPException) and exc.status_code == 404
         ):
-            return site.problem(request, 404, "Not found", f"There is nothing at {request.url.path}.")
+            return site.problem(
+                request, 404, "Not found", f"There is nothing at {request.url.path}."
+            )
         if isinstance(exc, HTTPException) and exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}."
             return site.problem(request, 405, "Method not allowed", message)
         if isinstance(exc, HTTPException):
             return site.problem(request, exc.status_code, "Request refused", str(exc.detail))
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return site.problem(request, 500, "Something went wrong", "The server failed on this page; the fault is logged.")
+        return site.problem(
+            request,
+            500,
+            "Something went wrong",
+            "The server failed on this page; the fault is logged.",
+        )
