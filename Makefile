@@ -5,7 +5,7 @@ TWILIO_VENV := .venv-twilio9
 SIGNALWIRE_VENV := .venv-signalwire
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test test-app test-conformance bench clean
+.PHONY: run test test-app test-conformance bench clean chromium screenshots
 
 $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,17 @@ run: $(VENV)/.installed
 
 test: test-app test-conformance
 
-test-app: $(VENV)/.installed
+test-app: $(VENV)/.installed chromium
 	$(VENV)/bin/pytest tests --ignore=tests/conformance
+
+# The browser tests drive Debian's headless Chromium through Playwright; no browser is downloaded.
+chromium:
+	command -v chromium-headless-shell >/dev/null || (apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends chromium-headless-shell)
+
+# The README's pictures of the dashboard, taken by the browser tests.
+screenshots: $(VENV)/.installed chromium
+	NUMBERSMITH_SCREENSHOTS=1 $(VENV)/bin/pytest -q tests/browser
 
 test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV)/.installed
 	$(TWILIO_VENV)/bin/pytest tests/conformance -p no:cacheprovider

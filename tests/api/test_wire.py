@@ -6,7 +6,7 @@ from numbersmith.provisioning import numbers
 
 def test_unknown_routes_answer_json_20404(account):
     assert_error(account.http.get("/2010-04-01/Accounts/x/Calls.json"), 404, 20404)
-    assert_error(account.http.get("/"), 404, 20404)
+    assert_error(account.http.get("/nothing-here"), 404, 20404)
 
 
 def test_wrong_methods_answer_json_20004(account):

@@ -358,7 +358,7 @@ def test_wrong_content_type(http: httpx.Client, numbers_path: str) -> None:
 
 def test_unknown_routes(server: Server, http: httpx.Client) -> None:
     for path in (
-        "/",
+        "/index.html",  # "/" itself is the home page, linking to the dashboard and the docs
         "/nope",
         "/2010-04-01/Accounts",
         f"/2010-04-01/Accounts/{server.project_id}/Calls.json",

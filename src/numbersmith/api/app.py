@@ -24,6 +24,7 @@ from numbersmith.api.projects import Projects
 from numbersmith.api.representation import json_response
 from numbersmith.api.traffic import Traffic
 from numbersmith.config import Settings
+from numbersmith.dashboard import app as dashboard
 from numbersmith.provisioning.errors import ProvisioningError
 from numbersmith.provisioning.supply import supply_named
 from numbersmith.store import Database, DatabaseUnavailable
@@ -161,6 +162,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *Projects(db, auth, settings.admin_token).routes(),
         Route("/healthz", healthz, methods=["GET"]),
         *openapi.routes(),
+        # Pages come last: a request of the API never tries their patterns.
+        *dashboard.routes(db, auth, supply, settings.supply, simulator),
     ]
 
     @contextlib.asynccontextmanager

@@ -37,6 +37,7 @@ class Authenticator:
         self.db = db
         self.remember_seconds = remember_seconds
         self._remembered: dict[str, tuple[accounts.Principal, float]] = {}
+        self._sessions: dict[tuple[str, str], tuple[accounts.Principal, float]] = {}
 
     async def _principal(self, header: str) -> accounts.Principal | None:
         remembered = self._remembered.get(header)
@@ -51,6 +52,22 @@ class Authenticator:
             if len(self._remembered) >= _REMEMBERED_MAX:
                 self._remembered.clear()
             self._remembered[header] = (principal, now + self.remember_seconds)
+        return principal
+
+    async def session(self, project_id: str, digest: str) -> accounts.Principal | None:
+        """Who a dashboard session of ``project_id`` holding the token digest ``digest`` acts
+        as, or None once the token is revoked; successes remembered as for requests."""
+        # Kept apart from the headers remembered: no header can name a session.
+        key = (project_id, digest)
+        remembered = self._sessions.get(key)
+        now = time.monotonic()
+        if remembered is not None and remembered[1] > now:
+            return remembered[0]
+        principal = await accounts.authenticate_digest(self.db, project_id, digest)
+        if principal is not None and self.remember_seconds > 0:
+            if len(self._sessions) >= _REMEMBERED_MAX:
+                self._sessions.clear()
+            self._sessions[key] = (principal, now + self.remember_seconds)
         return principal
 
     async def authorize(self, request: Request, account_sid: str, scope: str) -> str:

@@ -1,6 +1,6 @@
 """The OpenAPI document, generated from the parameter catalogue, the representation, its
-deviations from SignalWire's schema and the error catalogue; and a human docs page (Swagger UI,
-served from the installed package)."""
+deviations from SignalWire's schema and the error catalogue; and a human docs page (Swagger UI
+5, which reads OpenAPI 3.1, vendored under api/static/swagger-ui: nothing is fetched at run time)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import functools
 from typing import Any
 
 import orjson
-import swagger_ui_bundle
+from pathlib import Path
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -648,12 +649,15 @@ async def _openapi(request: Request) -> Response:
     return Response(orjson.dumps(document()), media_type="application/json")
 
 
+_SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
+
 _DOCS_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>numbersmith API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/static/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script>
+<script src="/docs/static/docs.js"></script>
 </body></html>"""
 
 
@@ -665,5 +669,5 @@ def routes() -> list[Route | Mount]:
     return [
         Route("/openapi.json", _openapi, methods=["GET"]),
         Route("/docs", _docs, methods=["GET"]),
-        Mount("/docs/static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static"),
+        Mount("/docs/static", StaticFiles(directory=_SWAGGER_UI), name="docs-static"),
     ]

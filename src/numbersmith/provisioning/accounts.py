@@ -180,7 +180,23 @@ def create_application(db: Database, project_id: str, friendly_name: str) -> str
 
 async def authenticate(db: Database, project_id: str, token: str) -> Principal | None:
     """The principal that ``project_id``:``token`` (HTTP Basic) stands for, or None."""
-    found = await db.run(lambda tx: store.get_token(tx, _hash(token)))
+    return await authenticate_digest(db, project_id, _hash(token))
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token, and all a dashboard session keeps of it."""
+    return _hash(token)
+
+
+async def authenticate_digest(db: Database, project_id: str, digest: str) -> Principal | None:
+    """``authenticate``, given the token's digest (``token_digest``) rather than the token."""
+    found = await db.run(lambda tx: store.get_token(tx, digest))
     if found is None or not hmac.compare_digest(found[0].encode(), project_id.encode()):
         return None
     return Principal(found[0], frozenset(found[1].split()))
+
+
+async def signing_key(db: Database, project_id: str) -> str | None:
+    """The project's signing key (it never changes once the project exists), or None."""
+    project = await db.run(lambda tx: store.get_project(tx, project_id))
+    return project[2] if project else None

@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages beside the API, calling the same use cases."""
