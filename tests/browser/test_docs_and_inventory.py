@@ -36,10 +36,12 @@ def test_docs_list_every_operation_and_try_it_out_works(page: Page, sqlite_serve
 
     page.get_by_role("button", name="Authorize").first.click()
     dialog = page.locator(".dialog-ux")
-    dialog.locator("input").nth(0).fill(server.project_id)
-    dialog.locator("input").nth(1).fill(server.api_token)
-    dialog.get_by_role("button", name="Apply credentials").click()
-    dialog.locator("button.btn-done").click()
+    # The dialog offers each scheme: HTTP Basic for a project, a bearer token for the admin.
+    basic = dialog.locator("form").filter(has_text="basic (http, Basic)")
+    basic.locator("input").nth(0).fill(server.project_id)
+    basic.locator("input").nth(1).fill(server.api_token)
+    basic.get_by_role("button", name="Apply credentials").click()
+    dialog.locator("button.btn-done").first.click()
 
     listing = page.locator(".opblock[id$='-listIncomingPhoneNumbers']")
     listing.locator(".opblock-summary").click()
