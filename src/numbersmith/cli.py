@@ -16,7 +16,9 @@ import click
 import uvicorn
 
 from numbersmith.config import Settings
+from numbersmith.flavors import NAMES as FLAVORS
 from numbersmith.provisioning import accounts
+from numbersmith.provisioning import flavor as database_flavor
 from numbersmith.provisioning import inventory as inventory_cases
 from numbersmith.provisioning.errors import InvalidFriendlyName
 from numbersmith.provisioning.supply import SUPPLIES, supply_named
@@ -32,6 +34,15 @@ def _database() -> Database:
     db = Database(Settings.from_environment().database_url)
     upgrade(db)
     return db
+
+
+def _settled(db: Database) -> None:
+    """Fix the database's flavour (see provisioning.flavor); refuse the other one, saying why."""
+    try:
+        database_flavor.settle(db, Settings.from_environment().flavor)
+    except database_flavor.FlavorMismatch as exc:
+        db.dispose()
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group()
@@ -50,17 +61,30 @@ def main() -> None:
     default=None,
     help="Where numbers come from [default: $NUMBERSMITH_SUPPLY or synthetic]",
 )
-def serve(host: str, port: int, workers: int, access_log: bool, supply: str | None) -> None:
+@click.option(
+    "--flavor",
+    type=click.Choice(FLAVORS),
+    default=None,
+    help="The vendor to look like [default: $NUMBERSMITH_FLAVOR, else the database's; "
+    "signalwire for a new one]",
+)
+def serve(
+    host: str, port: int, workers: int, access_log: bool, supply: str | None, flavor: str | None
+) -> None:
     """Migrate the database, then serve the API."""
     if supply is not None:
         # Workers read their settings from the environment.
         os.environ["NUMBERSMITH_SUPPLY"] = supply
+    if flavor is not None:
+        os.environ["NUMBERSMITH_FLAVOR"] = flavor
     settings = Settings.from_environment()
     try:
         supply_named(settings.supply)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NUMBERSMITH_SUPPLY") from None
     db = _database()
+    _settled(db)
+    served = database_flavor.current(db)
     if settings.project_id and settings.api_token:
         credentials = accounts.ensure_project(db, settings.project_id, settings.api_token)
         _announce(credentials, "from NUMBERSMITH_PROJECT_ID / NUMBERSMITH_API_TOKEN")
@@ -82,7 +106,8 @@ def serve(host: str, port: int, workers: int, access_log: bool, supply: str | No
             err=True,
         )
     click.echo(
-        f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply)",
+        f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply, "
+        f"{served.name} flavour)",
         err=True,
     )
     uvicorn.run(
@@ -109,11 +134,17 @@ def _is_loopback(host: str) -> bool:
 
 
 def _announce(credentials: accounts.Credentials, note: str) -> None:
+    test = ""
+    if credentials.test_project_id is not None:
+        test = (
+            f"Test account sid: {credentials.test_project_id}\n"
+            f"Test auth token:  {credentials.test_api_token}\n"
+        )
     click.echo(
         f"Project id:  {credentials.project_id}\n"
         f"API token:   {credentials.api_token}\n"
         f"Signing key: {credentials.signing_key}\n"
-        f"({note})",
+        f"{test}({note})",
         err=True,
     )
 
@@ -127,18 +158,21 @@ def project() -> None:
 @click.option("--name", required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def project_create(name: str, as_json: bool) -> None:
-    """Create a project with an API token holding every scope."""
-    credentials = accounts.create_project(_database(), name)
+    """Create a project with an API token holding every scope (and, in Twilio's flavour, test
+    credentials)."""
+    db = _database()
+    _settled(db)
+    credentials = accounts.create_project(db, name)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "project_id": credentials.project_id,
-                    "api_token": credentials.api_token,
-                    "signing_key": credentials.signing_key,
-                }
-            )
-        )
+        shown = {
+            "project_id": credentials.project_id,
+            "api_token": credentials.api_token,
+            "signing_key": credentials.signing_key,
+        }
+        if credentials.test_project_id is not None:
+            shown["test_project_id"] = credentials.test_project_id
+            shown["test_api_token"] = credentials.test_api_token or ""
+        click.echo(json.dumps(shown))
     else:
         _announce(credentials, f"project {name!r}")
 
@@ -202,9 +236,13 @@ def _simulator_run(work: Callable[[Simulator], Awaitable[Exchange]]) -> Exchange
         db = _database()
         settings = Settings.from_environment()
         allow = Allowlist.parse(settings.webhook_allow) if settings.webhook_allow else None
-        courier = Courier(allow=allow)
         try:
-            return await work(Simulator(db, courier))
+            kind = database_flavor.current(db, settings.flavor)
+        except database_flavor.FlavorMismatch as exc:
+            raise click.ClickException(str(exc)) from None
+        courier = Courier(flavor=kind.name, allow=allow)
+        try:
+            return await work(Simulator(db, courier, kind))
         except TrafficError as exc:
             raise click.ClickException(transcript.refusal(exc)) from None
         finally:

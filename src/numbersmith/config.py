@@ -23,6 +23,9 @@ class Settings:
     webhook_allow: str | None = None
     #: How long the journal of simulated traffic keeps an exchange and its deliveries.
     journal_days: float = 7.0
+    #: "signalwire" or "twilio": the vendor the server looks like. None: the database's (a new
+    #: database's is SignalWire's). A flavour other than the database's refuses to start.
+    flavor: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -33,4 +36,5 @@ class Settings:
             supply=os.environ.get("NUMBERSMITH_SUPPLY") or "synthetic",
             webhook_allow=os.environ.get("NUMBERSMITH_WEBHOOK_ALLOW") or None,
             journal_days=float(os.environ.get("NUMBERSMITH_JOURNAL_DAYS") or 7),
+            flavor=os.environ.get("NUMBERSMITH_FLAVOR") or None,
         )

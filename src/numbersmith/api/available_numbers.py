@@ -20,7 +20,8 @@ from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
 from numbersmith.api.representation import BASE_PATH, json_response
-from numbersmith.api.routing import PREFIX, SUFFIX, resource
+from numbersmith.api.routing import SUFFIX, resource
+from numbersmith.flavors import SIGNALWIRE, Flavor
 from numbersmith.numbering import geography, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria, Details
 from numbersmith.provisioning import search
@@ -33,12 +34,12 @@ RESOURCE = "AvailablePhoneNumbers"
 KINDS = {"Local": "local", "TollFree": "toll_free"}
 
 
-def available_numbers_path(account_sid: str) -> str:
-    return f"{BASE_PATH}/Accounts/{account_sid}/{RESOURCE}"
+def available_numbers_path(account_sid: str, base_path: str = BASE_PATH) -> str:
+    return f"{base_path}/Accounts/{account_sid}/{RESOURCE}"
 
 
-def country(account_sid: str, code: str) -> dict[str, Any]:
-    path = f"{available_numbers_path(account_sid)}/{code}"
+def country(account_sid: str, code: str, base_path: str = BASE_PATH) -> dict[str, Any]:
+    path = f"{available_numbers_path(account_sid, base_path)}/{code}"
     return {
         "country_code": code,
         "country": geography.COUNTRIES[code],
@@ -178,23 +179,31 @@ def _country_code(request: Request) -> str:
 class AvailablePhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator, supply: Supply = SYNTHETIC) -> None:
+    def __init__(
+        self,
+        db: Database,
+        auth: Authenticator,
+        supply: Supply = SYNTHETIC,
+        flavor: Flavor = SIGNALWIRE,
+    ) -> None:
         self.db = db
         self.auth = auth
         self.supply = supply
+        self.flavor = flavor
+        self.base_path = flavor.base_path
 
     async def countries(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         # SignalWire's list of countries is not paged: just its URI and the countries.
         body = {
-            "uri": available_numbers_path(project) + ".json",
-            "countries": [country(project, code) for code in geography.COUNTRIES],
+            "uri": available_numbers_path(project, self.base_path) + ".json",
+            "countries": [country(project, code, self.base_path) for code in geography.COUNTRIES],
         }
         return json_response(body)
 
     async def country(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
-        return json_response(country(project, _country_code(request)))
+        return json_response(country(project, _country_code(request), self.base_path))
 
     async def local(self, request: Request) -> Response:
         return await self._search(request, toll_free=False)
@@ -211,14 +220,16 @@ class AvailablePhoneNumbers:
         # Not a page: SignalWire answers a search with its URI and the numbers alone.
         body = {
             "uri": paging.page_uri(
-                f"{available_numbers_path(project)}/{code}/{segment}.json", echoed, page
+                f"{available_numbers_path(project, self.base_path)}/{code}/{segment}.json",
+                echoed,
+                page,
             ),
             "available_phone_numbers": available_numbers(found),
         }
         return json_response(body)
 
     def routes(self) -> list[Route]:
-        collection = f"{PREFIX}/Accounts/{{account_sid}}/{RESOURCE}"
+        collection = f"{self.flavor.route_prefix}/Accounts/{{account_sid}}/{RESOURCE}"
         instance = collection + "/{iso_country}"
         # No two patterns overlap, so the ones clients call most come first.
         return [

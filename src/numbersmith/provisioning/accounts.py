@@ -1,15 +1,19 @@
-"""Projects and their API tokens: create, ensure, revoke, authenticate."""
+"""Projects and their API tokens: create, ensure, revoke, authenticate.
+
+In Twilio's flavour a project's id is its account sid (``AC…``), its first token is its auth
+token, and the auth token is also its signing key (Twilio signs webhooks with it), so the project
+keeps it where SignalWire's keeps its ``PSK_…`` key; it also has test credentials.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from numbersmith.provisioning import applications
+from numbersmith.flavors import SIGNALWIRE, Flavor
+from numbersmith.provisioning import applications, flavor
 from numbersmith.provisioning.clock import now
 from numbersmith.store import Database, Transaction
 from numbersmith.store import accounts as store
@@ -43,14 +47,19 @@ class Credentials:
     project_id: str
     api_token: str
     signing_key: str
+    #: Twilio's test credentials (a second account sid and auth token); None in SignalWire's.
+    test_project_id: str | None = None
+    test_api_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who a request authenticated as."""
+    """Who a request authenticated as: a project, or (``test``) a project's test credentials,
+    whose ``project_id`` is then the test account sid."""
 
     project_id: str
     scopes: frozenset[str]
+    test: bool = False
 
 
 def _hash(token: str) -> str:
@@ -58,7 +67,7 @@ def _hash(token: str) -> str:
 
 
 def _new_token() -> str:
-    return "PT" + secrets.token_hex(32)
+    return SIGNALWIRE.new_auth_token()
 
 
 def _checked_scopes(scopes: Iterable[str]) -> str:
@@ -69,18 +78,27 @@ def _checked_scopes(scopes: Iterable[str]) -> str:
     return " ".join(chosen)
 
 
-def _create_project(tx: Transaction, name: str, project_id: str, token: str) -> Credentials:
-    signing_key = "PSK_" + secrets.token_urlsafe(24)
+def _create_project(
+    tx: Transaction, name: str, project_id: str | None = None, token: str | None = None
+) -> Credentials:
+    """A project of the database's flavour, with fresh identifiers where none are given."""
+    kind: Flavor = flavor.of(tx)
+    project_id = project_id or kind.new_account_sid()
+    token = token or kind.new_auth_token()
+    signing_key = token if kind.signs_with_auth_token else kind.new_signing_key()
     store.insert_project(tx, project_id, name, signing_key, now())
     store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
-    return Credentials(project_id, token, signing_key)
+    if not kind.has_test_credentials:
+        return Credentials(project_id, token, signing_key)
+    test_sid, test_token = kind.new_account_sid(), kind.new_auth_token()
+    store.insert_test_credentials(tx, test_sid, project_id, _hash(test_token), now())
+    return Credentials(project_id, token, signing_key, test_sid, test_token)
 
 
 def create_project(db: Database, name: str) -> Credentials:
-    """A new project with one token holding every scope."""
-    return db.run_sync(
-        lambda tx: _create_project(tx, name, str(uuid.uuid4()), _new_token()), write=True
-    )
+    """A new project with one token holding every scope (and, in Twilio's flavour, its test
+    credentials)."""
+    return db.run_sync(lambda tx: _create_project(tx, name), write=True)
 
 
 def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
@@ -105,7 +123,7 @@ def ensure_first_project(db: Database) -> Credentials | None:
     def work(tx: Transaction) -> Credentials | None:
         if store.has_projects(tx):
             return None
-        return _create_project(tx, "default", str(uuid.uuid4()), _new_token())
+        return _create_project(tx, "default")
 
     return db.run_sync(work, write=True)
 
@@ -140,7 +158,14 @@ def create_application(db: Database, project_id: str, friendly_name: str) -> str
 
 async def authenticate(db: Database, project_id: str, token: str) -> Principal | None:
     """The principal that ``project_id``:``token`` (HTTP Basic) stands for, or None."""
-    found = await db.run(lambda tx: store.get_token(tx, _hash(token)))
-    if found is None or not hmac.compare_digest(found[0].encode(), project_id.encode()):
+    hashed = _hash(token)
+    found = await db.run(lambda tx: store.get_token(tx, hashed))
+    if found is None:
+        # Only credentials that are no API token get this far: test credentials, or wrong ones.
+        test = await db.run(lambda tx: store.get_test_credentials(tx, hashed))
+        if test is None or not hmac.compare_digest(test[0].encode(), project_id.encode()):
+            return None
+        return Principal(test[0], frozenset(), test=True)
+    if not hmac.compare_digest(found[0].encode(), project_id.encode()):
         return None
     return Principal(found[0], frozenset(found[1].split()))

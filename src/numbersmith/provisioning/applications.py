@@ -3,7 +3,7 @@ the delivery of traffic uses to find an application's URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import uuid_utils
@@ -15,30 +15,44 @@ from numbersmith.store import Database, Transaction
 from numbersmith.store import applications as store
 
 
-def _checked(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Valid settings; the name is required, on every change as at creation (as SignalWire
-    requires it)."""
-    if "friendly_name" not in settings:
+def _checked(settings: Mapping[str, Any], name_required: bool = True) -> dict[str, Any]:
+    """Valid settings; the name is required, on every change as at creation, where the flavour
+    requires it (SignalWire's does, Twilio's does not)."""
+    if name_required and "friendly_name" not in settings:
         raise errors.FriendlyNameRequired("friendly_name")
     return check_settings(settings)
 
 
-def _new(project_id: str, settings: Mapping[str, Any]) -> Application:
+def _uuid7() -> str:
+    # A version 7 UUID, as a number's sid is: time-ordered, with 74 random bits.
+    return str(uuid_utils.uuid7())
+
+
+def _new(
+    project_id: str, settings: Mapping[str, Any], new_sid: Callable[[], str] = _uuid7
+) -> Application:
     moment = now()
     return Application(
         id=0,  # assigned by the store
-        # A version 7 UUID, as a number's sid is: time-ordered, with 74 random bits.
-        sid=str(uuid_utils.uuid7()),
+        sid=new_sid(),
         project_id=project_id,
-        **{**APPLICATION_DEFAULTS, **settings},
+        # No name, where none is required, is an empty one.
+        **{"friendly_name": "", **APPLICATION_DEFAULTS, **settings},
         date_created=moment,
         date_updated=moment,
     )
 
 
-async def create(db: Database, project_id: str, settings: Mapping[str, Any]) -> Application:
-    """A new application of the project; ``friendly_name`` is required."""
-    application = _new(project_id, _checked(settings))
+async def create(
+    db: Database,
+    project_id: str,
+    settings: Mapping[str, Any],
+    *,
+    name_required: bool = True,
+    new_sid: Callable[[], str] = _uuid7,
+) -> Application:
+    """A new application of the project; ``friendly_name`` is required if ``name_required``."""
+    application = _new(project_id, _checked(settings, name_required), new_sid)
     await db.run(lambda tx: store.insert(tx, application), write=True)
     return application
 
@@ -69,10 +83,16 @@ async def fetch(db: Database, project_id: str, sid: str) -> Application:
 
 
 async def update(
-    db: Database, project_id: str, sid: str, settings: Mapping[str, Any]
+    db: Database,
+    project_id: str,
+    sid: str,
+    settings: Mapping[str, Any],
+    *,
+    name_required: bool = True,
 ) -> Application:
-    """Change the settings given; ``friendly_name`` is required. ``date_updated`` moves."""
-    checked = _checked(settings)
+    """Change the settings given; ``friendly_name`` is required if ``name_required``.
+    ``date_updated`` moves."""
+    checked = _checked(settings, name_required)
 
     def work(tx: Transaction) -> Application:
         application = store.get(tx, project_id, sid, for_update=True)

@@ -47,14 +47,17 @@ def _new_sid() -> str:
 
 
 def _new_number(
-    project_id: str, supplied: Supplied, settings: Mapping[str, Any]
+    project_id: str,
+    supplied: Supplied,
+    settings: Mapping[str, Any],
+    new_sid: Callable[[], str] = _new_sid,
 ) -> IncomingNumber:
     moment = now()
     e164 = supplied.phone_number
     chosen = {**DEFAULT_SETTINGS, "friendly_name": numbering.friendly_name(e164), **settings}
     return IncomingNumber(
         id=0,  # assigned by the store
-        sid=_new_sid(),
+        sid=new_sid(),
         project_id=project_id,
         phone_number=e164,
         country_code=supplied.country_code,
@@ -79,20 +82,27 @@ async def purchase(
     settings: Mapping[str, Any] | None = None,
     supply: Supply = SYNTHETIC,
     rng: random.Random | None = None,
+    new_sid: Callable[[], str] = _new_sid,
 ) -> IncomingNumber:
-    """Buy ``phone_number`` exactly, or else a free number in ``area_code``."""
+    """Buy ``phone_number`` exactly, or else a free number in ``area_code``. ``new_sid`` makes
+    the number's sid (the flavour's form)."""
     checked = check_settings(settings or {})
     if phone_number is not None:
-        return await _purchase_exact(db, project_id, phone_number, checked, supply)
+        return await _purchase_exact(db, project_id, phone_number, checked, supply, new_sid)
     if area_code is not None:
         return await _purchase_in_area_code(
-            db, project_id, area_code, checked, supply, rng or _random
+            db, project_id, area_code, checked, supply, rng or _random, new_sid
         )
     raise errors.MissingNumberOrAreaCode()
 
 
 async def _purchase_exact(
-    db: Database, project_id: str, text: str, settings: Mapping[str, Any], supply: Supply
+    db: Database,
+    project_id: str,
+    text: str,
+    settings: Mapping[str, Any],
+    supply: Supply,
+    new_sid: Callable[[], str],
 ) -> IncomingNumber:
     try:
         e164 = numbering.parse_e164(text)
@@ -108,7 +118,7 @@ async def _purchase_exact(
         supplied = supply.take(tx, space, e164)
         if supplied is None:
             raise errors.NumberUnavailable(e164)
-        number = _new_number(project_id, supplied, settings)
+        number = _new_number(project_id, supplied, settings, new_sid)
         store.insert(tx, number)
         return number
 
@@ -125,6 +135,7 @@ async def _purchase_in_area_code(
     settings: Mapping[str, Any],
     supply: Supply,
     rng: random.Random,
+    new_sid: Callable[[], str],
 ) -> IncomingNumber:
     space = numbering.area_code_space(area_code.strip())
     if space is None:
@@ -137,7 +148,7 @@ async def _purchase_in_area_code(
         if supplied is None:
             raise errors.AreaCodeExhausted(area_code)
         taken.append(supplied.phone_number)
-        number = _new_number(project_id, supplied, settings)
+        number = _new_number(project_id, supplied, settings, new_sid)
         store.insert(tx, number)
         return number
 
