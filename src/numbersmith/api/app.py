@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     auth = Authenticator(db)
     supply = supply_named(settings.supply)
     numbers = IncomingPhoneNumbers(db, auth, supply, representation)
-    available = AvailablePhoneNumbers(db, auth, supply, flavor)
+    available = AvailablePhoneNumbers(db, auth, supply, representation)
     allow = Allowlist.parse(settings.webhook_allow) if settings.webhook_allow else None
     courier = Courier(flavor=flavor.name, allow=allow)
     simulator = Simulator(db, courier, flavor)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from starlette.responses import Response
@@ -206,6 +206,15 @@ def twilio_application(application: Application) -> dict[str, Any]:
     }
 
 
+class SearchResultShape(NamedTuple):
+    """What differs in a search result: the keys of its capabilities, in the order voice, SMS,
+    MMS, fax (SignalWire's schema spells them unlike a bought number's and has no fax; Twilio's
+    are in lower case), and fields of the same value in every result."""
+
+    capability_keys: tuple[str, ...]
+    constant_fields: tuple[tuple[str, Any], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Representation:
     """How one flavour shows its resources: chosen once, when the application is built."""
@@ -215,6 +224,7 @@ class Representation:
     application: Callable[[Application], dict[str, Any]]
     #: Whether list pages carry ``start`` and ``end`` (Twilio's do, SignalWire's do not).
     page_bounds: bool
+    search_result: SearchResultShape
 
     @property
     def base_path(self) -> str:
@@ -232,9 +242,21 @@ class Representation:
 
 
 _REPRESENTATIONS = {
-    SIGNALWIRE.name: Representation(SIGNALWIRE, incoming_number, application, page_bounds=False),
+    SIGNALWIRE.name: Representation(
+        SIGNALWIRE,
+        incoming_number,
+        application,
+        page_bounds=False,
+        search_result=SearchResultShape(("voice", "SMS", "MMS")),
+    ),
     TWILIO.name: Representation(
-        TWILIO, twilio_incoming_number, twilio_application, page_bounds=True
+        TWILIO,
+        twilio_incoming_number,
+        twilio_application,
+        page_bounds=True,
+        search_result=SearchResultShape(
+            ("voice", "sms", "mms", "fax"), (("address_requirements", "none"),)
+        ),
     ),
 }
 
