@@ -65,7 +65,7 @@ def test_a_number_is_twilio_shaped(twilio):
     number = buy(twilio, FriendlyName="shop", VoiceUrl="https://example.com/voice")
     assert re.fullmatch(r"PN[0-9a-f]{32}", number["sid"])
     assert number["account_sid"] == twilio.project_id
-    assert number["uri"] == f"/2010-04-01/Accounts/{twilio.project_id}/IncomingPhoneNumbers/{number['sid']}.json"
+    assert number["uri"] == f"{twilio.numbers_path}/{number['sid']}.json"
     assert number["status"] == "in-use"
     assert number["bundle_sid"] is None
     assert number["emergency_address_status"] == "unregistered"
@@ -80,7 +80,7 @@ def test_a_number_is_twilio_shaped(twilio):
 
 def test_only_twilio_s_prefix_is_served(twilio):
     number = buy(twilio)
-    response = twilio.http.get(f"/api/laml/2010-04-01/Accounts/{twilio.project_id}/IncomingPhoneNumbers/{number['sid']}.json")
+    response = twilio.http.get(f"/api/laml{twilio.numbers_path}/{number['sid']}.json")
     assert_error(response, 404, 20404)
     fetched = twilio.http.get(f"{twilio.numbers_path}/{number['sid']}.json")
     assert fetched.status_code == 200
@@ -120,7 +120,10 @@ def test_applications_need_no_name_and_have_twilio_s_fields(twilio):
     assert application["public_application_connect_enabled"] is False
     assert "sms_status_callback_method" not in application
     sid = application["sid"]
-    renamed = twilio.http.post(f"/2010-04-01/Accounts/{twilio.project_id}/Applications/{sid}.json", data={"VoiceUrl": "https://example.com/v"})
+    renamed = twilio.http.post(
+        f"/2010-04-01/Accounts/{twilio.project_id}/Applications/{sid}.json",
+        data={"VoiceUrl": "https://example.com/v"},
+    )
     assert renamed.status_code == 200 and renamed.json()["voice_url"] == "https://example.com/v"
     page = twilio.http.get(path).json()
     assert [found["sid"] for found in page["applications"]] == [sid]
@@ -254,7 +257,9 @@ def test_a_search_answers_twilio_s_shape(twilio):
     assert set(found) == {"uri", "available_phone_numbers"}
     [first, _] = found["available_phone_numbers"]
     assert first["capabilities"] == {"voice": True, "sms": True, "mms": True, "fax": True}
-    countries = twilio.http.get(f"/2010-04-01/Accounts/{twilio.project_id}/AvailablePhoneNumbers.json").json()
+    countries = twilio.http.get(
+        f"/2010-04-01/Accounts/{twilio.project_id}/AvailablePhoneNumbers.json"
+    ).json()
     assert countries["countries"][0]["uri"].startswith("/2010-04-01/")
 
 
@@ -267,7 +272,8 @@ def test_twilio_s_schema_refuses_a_field_too_many_or_too_few(twilio):
     schema = twilio_published()
 
     def problem(body: dict) -> str | None:
-        return schema.mismatch("POST", twilio.numbers_path + ".json", 201, "application/json", orjson.dumps(body))
+        path = twilio.numbers_path + ".json"
+        return schema.mismatch("POST", path, 201, "application/json", orjson.dumps(body))
 
     assert problem(number) is None
     assert "account_id" in (problem({**number, "account_id": twilio.project_id}) or "")
@@ -275,5 +281,7 @@ def test_twilio_s_schema_refuses_a_field_too_many_or_too_few(twilio):
     assert "bundle_sid" in (problem(number) or "")
     page = twilio.http.get(twilio.numbers_path + ".json").json()
     del page["start"]
-    found = schema.mismatch("GET", twilio.numbers_path + ".json", 200, "application/json", orjson.dumps(page))
+    found = schema.mismatch(
+        "GET", twilio.numbers_path + ".json", 200, "application/json", orjson.dumps(page)
+    )
     assert found is not None and "start" in found

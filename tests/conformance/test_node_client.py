@@ -25,7 +25,8 @@ def test_the_node_client_passes_its_suite(twilio_numbersmith: server.Server):
     node = shutil.which("node")
     assert node is not None, "Node.js is needed for the Node client's conformance suite"
     assert (NODE_SUITE / "node_modules" / "twilio").is_dir(), (
-        "the Node client is not installed: run `make test-conformance` (npm ci in tests/conformance/node)"
+        "the Node client is not installed: run `make test-conformance` "
+        "(npm ci in tests/conformance/node)"
     )
     project = server.create_project(twilio_numbersmith.database_url, "node")
     done = subprocess.run(

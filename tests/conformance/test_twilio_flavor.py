@@ -144,8 +144,9 @@ def test_a_webhook_validates_with_the_auth_token(twilio_numbersmith, client, pro
     url = receiver.answer("/sms", "<Response><Message>pong</Message></Response>")
     number = client.incoming_phone_numbers.create(area_code="310", sms_url=url)
     credentials = f"{project['project_id']}:{project['api_token']}".encode()
+    account = project["project_id"]
     request = urllib.request.Request(
-        f"{twilio_numbersmith.base_url}/api/numbersmith/v1/Accounts/{project['project_id']}/InboundMessages",
+        f"{twilio_numbersmith.base_url}/api/numbersmith/v1/Accounts/{account}/InboundMessages",
         data=urllib.parse.urlencode({"To": number.phone_number, "Body": "ping"}).encode(),
         headers={"Authorization": "Basic " + base64.b64encode(credentials).decode()},
     )
@@ -157,4 +158,5 @@ def test_a_webhook_validates_with_the_auth_token(twilio_numbersmith, client, pro
     assert re.fullmatch(r"SM[0-9a-f]{32}", received.parameters["MessageSid"])
     signature = received.headers["x-twilio-signature"]
     assert RequestValidator(project["api_token"]).validate(url, received.parameters, signature)
-    assert not RequestValidator(project["test_api_token"]).validate(url, received.parameters, signature)
+    other_key = RequestValidator(project["test_api_token"])
+    assert not other_key.validate(url, received.parameters, signature)

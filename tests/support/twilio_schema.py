@@ -42,7 +42,15 @@ CHECKED_ROUTES: tuple[str, ...] = (
     "/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json",
 )
 #: Page keys a search may leave out.
-_SEARCH_PAGE_KEYS = ("end", "first_page_uri", "next_page_uri", "page", "page_size", "previous_page_uri", "start")
+_SEARCH_PAGE_KEYS = (
+    "end",
+    "first_page_uri",
+    "next_page_uri",
+    "page",
+    "page_size",
+    "previous_page_uri",
+    "start",
+)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 #: Twilio's Application resource, as its API reference and helper libraries give it.
@@ -154,12 +162,13 @@ class TwilioSchema:
             assert path in document["paths"], f"the document has no route {route}"
             pattern = re.sub(r"\\\{\w+\\\}", "[^/]+?", re.escape(route.removesuffix(".json")))
             self._routes.append((re.compile(rf"{_PREFIX}{pattern}(?:\.json)?"), route))
+            is_search = route.endswith(("Local.json", "TollFree.json"))
+            optional = _SEARCH_PAGE_KEYS if is_search else ()
             for method, operation in document["paths"][path].items():
                 if method not in ("get", "post", "delete"):
                     continue
                 for status, response in operation["responses"].items():
                     content = response.get("content", {}).get("application/json")
-                    optional = _SEARCH_PAGE_KEYS if route.endswith(("Local.json", "TollFree.json")) else ()
                     self._schemas[(route, method.upper(), int(status))] = (
                         exact(content["schema"], components, optional=optional) if content else {}
                     )
@@ -225,7 +234,9 @@ class TwilioSchema:
             response.headers.get("content-type", ""),
             response.content,
         )
-        assert problem is None, f"{request.method} {request.url.path} -> {response.status_code} {problem}"
+        assert problem is None, (
+            f"{request.method} {request.url.path} -> {response.status_code} {problem}"
+        )
 
 
 @functools.cache

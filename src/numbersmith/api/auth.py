@@ -34,8 +34,17 @@ def _refusal(principal: accounts.Principal | None, account_sid: str) -> ApiError
     """401 (20003) for wrong credentials; 403 (20008), as Twilio answers, for test credentials
     of this account used where they cannot go."""
     if principal is not None and principal.test and principal.project_id == account_sid:
-        return ApiError(403, TEST_CREDENTIALS_REFUSED, "Resource not accessible with Test Account Credentials")
+        return ApiError(
+            403, TEST_CREDENTIALS_REFUSED, "Resource not accessible with Test Account Credentials"
+        )
     return authentication_failed()
+
+
+def _checked(principal: accounts.Principal | None, account_sid: str, scope: str) -> str:
+    """The project of ``principal`` if it may use ``scope`` on ``account_sid``; else refused."""
+    if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
+        raise _refusal(principal, account_sid)
+    return principal.project_id
 
 
 class Authenticator:
@@ -69,6 +78,7 @@ class Authenticator:
         """
         header = request.headers.get("authorization")
         principal = await self._principal(header) if header else None
+        # Checked here rather than by _checked: every request comes this way.
         if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
             raise _refusal(principal, account_sid)
         return principal.project_id
@@ -82,9 +92,7 @@ class Authenticator:
         principal = await self._principal(header) if header else None
         if principal is not None and principal.test and principal.project_id == account_sid:
             return account_sid, True
-        if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
-            raise _refusal(principal, account_sid)
-        return principal.project_id, False
+        return _checked(principal, account_sid, scope), False
 
     async def authorize_any(
         self, request: Request, account_sid: str, scopes: frozenset[str]

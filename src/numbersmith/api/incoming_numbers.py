@@ -14,7 +14,12 @@ from starlette.routing import Route
 from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
-from numbersmith.api.representation import SIGNALWIRE_REPRESENTATION, RenderedNumbers, Representation, json_response
+from numbersmith.api.representation import (
+    SIGNALWIRE_REPRESENTATION,
+    RenderedNumbers,
+    Representation,
+    json_response,
+)
 from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
 from numbersmith.provisioning import numbers, test_credentials

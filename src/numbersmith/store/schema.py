@@ -236,7 +236,9 @@ test_credentials = sa.Table(
     # Twilio's test credentials of a project: a second account sid and auth token, which may
     # only pretend to buy numbers. The token is kept as a hash, as API tokens are.
     sa.Column("account_sid", sa.String(36), primary_key=True),
-    sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False, unique=True),
+    sa.Column(
+        "project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False, unique=True
+    ),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("date_created", sa.BigInteger, nullable=False),
 )
