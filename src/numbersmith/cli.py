@@ -86,6 +86,12 @@ def serve(
     _settled(db)
     served = database_flavor.current(db)
     if settings.project_id and settings.api_token:
+        if not served.account_sid_form.fullmatch(settings.project_id):
+            click.echo(
+                f"Warning: NUMBERSMITH_PROJECT_ID is not an account sid of the {served.name} "
+                f"flavour ({served.account_sid_form.pattern}): some clients will refuse it.",
+                err=True,
+            )
         credentials = accounts.ensure_project(db, settings.project_id, settings.api_token)
         _announce(credentials, "from NUMBERSMITH_PROJECT_ID / NUMBERSMITH_API_TOKEN")
     elif (credentials := accounts.ensure_first_project(db)) is not None:

@@ -12,6 +12,7 @@ project), chosen when the database is created: see ``provisioning.flavor``.
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from collections.abc import Callable
@@ -74,6 +75,8 @@ class Flavor:
     has_test_credentials: bool
     #: Whether an application's create and update need FriendlyName (SignalWire's do).
     application_name_required: bool
+    #: The form clients insist an account id has (the Node twilio client refuses others).
+    account_sid_form: re.Pattern[str] = re.compile(r".+")
 
     def new_signing_key(self) -> str:
         return "PSK_" + secrets.token_urlsafe(24)
@@ -113,6 +116,7 @@ TWILIO = Flavor(
     signs_with_auth_token=True,
     has_test_credentials=True,
     application_name_required=False,
+    account_sid_form=re.compile(r"AC[0-9a-f]{32}"),
 )
 
 FLAVORS = {flavor.name: flavor for flavor in (SIGNALWIRE, TWILIO)}
