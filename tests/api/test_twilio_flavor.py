@@ -144,6 +144,10 @@ def test_a_webhook_is_signed_with_the_auth_token_in_twilio_s_header_only(twilio,
     assert request.headers["x-twilio-signature"] == expected_signature(twilio.token, url, sent)
     assert "x-signalwire-signature" not in request.headers
     assert request.headers["user-agent"] == "TwilioProxy/1.1"
+    kept = twilio.http.get(
+        f"/api/numbersmith/v1/Accounts/{twilio.project_id}/InboundMessages/{exchange['sid']}"
+    )
+    assert kept.status_code == 200 and kept.json()["sid"] == exchange["sid"]
 
 
 def test_a_message_with_media_has_an_mm_sid(twilio, receiver):
