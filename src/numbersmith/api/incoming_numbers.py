@@ -22,7 +22,7 @@ from numbersmith.api.representation import (
 )
 from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
-from numbersmith.provisioning import numbers, test_credentials
+from numbersmith.provisioning import magic_numbers, numbers
 from numbersmith.provisioning.supply import SYNTHETIC, Supply
 from numbersmith.store import Database
 from numbersmith.store.numbers import ListFilter
@@ -101,7 +101,7 @@ class IncomingPhoneNumbers:
         phone_number = given.pop("phone_number", None)
         area_code = given.pop("area_code", None)
         if test:
-            pretended = test_credentials.pretend_purchase(
+            pretended = magic_numbers.pretend_purchase(
                 project,
                 phone_number=phone_number,
                 area_code=area_code,
