@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import uuid_utils
 
+from numbersmith.numbering.nanp import friendly_name as hyphenated_name
+
 SIGNALWIRE_NAME = "signalwire"
 TWILIO_NAME = "twilio"
 NAMES = (SIGNALWIRE_NAME, TWILIO_NAME)
@@ -32,6 +34,13 @@ class UnknownFlavor(ValueError):
 
 
 def _uuid7() -> str:
+    """A version 7 UUID (RFC 9562): a millisecond timestamp, then 74 random bits.
+
+    Time-ordered, not random (version 4): the sids of consecutive purchases sit side by side in
+    the sid index, so a group commit writes one leaf page of it rather than one page per
+    purchase. On SQLite, with 100,000 numbers owned and 16 purchases a commit, that halved the
+    commit's share of a purchase (33-65 µs to 17-24 µs). 74 random bits keep sids unguessable.
+    """
     return str(uuid_utils.uuid7())
 
 
@@ -46,6 +55,11 @@ def _twilio_sid(prefix: str, time_ordered: bool = True) -> Callable[[], str]:
     if time_ordered:
         return lambda: prefix + uuid_utils.uuid7().hex
     return lambda: prefix + uuid.uuid4().hex
+
+
+def _parenthesised_name(e164: str) -> str:
+    """Twilio's default friendly name of a NANP number: ``+13103386745`` → ``(310) 338-6745``."""
+    return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
 
 
 #: Twilio's prefixes for the sids a simulated run hands out (``traffic.running.SidFactory``).
@@ -75,6 +89,8 @@ class Flavor:
     has_test_credentials: bool
     #: Whether an application's create and update need FriendlyName (SignalWire's do).
     application_name_required: bool
+    #: A bought number's friendly name until its owner gives it one.
+    default_friendly_name: Callable[[str], str] = hyphenated_name
     #: The form clients insist an account id has (the Node twilio client refuses others).
     account_sid_form: re.Pattern[str] = re.compile(r".+")
 
@@ -117,6 +133,7 @@ TWILIO = Flavor(
     has_test_credentials=True,
     application_name_required=False,
     account_sid_form=re.compile(r"AC[0-9a-f]{32}"),
+    default_friendly_name=_parenthesised_name,
 )
 
 FLAVORS = {flavor.name: flavor for flavor in (SIGNALWIRE, TWILIO)}

@@ -46,6 +46,17 @@ def test_project_create_in_twilio_s_flavour_adds_test_credentials(db, database_u
     assert project_create(database_url)["project_id"].startswith("AC")
 
 
+def test_application_create_gives_an_ap_sid_in_twilio_s_flavour(db, database_url):
+    created = project_create(database_url, NUMBERSMITH_FLAVOR="twilio")
+    result = CliRunner().invoke(
+        main,
+        ["application", "create", "--project", created["project_id"], "--name", "app"],
+        env={"NUMBERSMITH_DATABASE_URL": database_url},
+    )
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"AP[0-9a-f]{32}", result.stdout.strip())
+
+
 def test_the_other_flavour_is_refused_with_the_reason(db, database_url):
     project_create(database_url, NUMBERSMITH_FLAVOR="twilio")
     env = {"NUMBERSMITH_DATABASE_URL": database_url}

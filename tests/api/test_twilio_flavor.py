@@ -87,6 +87,12 @@ def test_only_twilio_s_prefix_is_served(twilio):
     assert fetched.json() == number
 
 
+def test_a_number_s_default_name_is_twilio_s(twilio):
+    number = buy(twilio)
+    e164 = number["phone_number"]
+    assert number["friendly_name"] == f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+
+
 def test_fetch_update_and_release(twilio):
     number = buy(twilio)
     path = f"{twilio.numbers_path}/{number['sid']}.json"

@@ -40,7 +40,7 @@ class Applications:
         self.auth = auth
         self.representation = representation
         self.render = representation.application
-        self.name_required = representation.flavor.application_name_required
+        self.flavor = representation.flavor
 
     async def _project(self, request: Request) -> str:
         return await self.auth.authorize_any(request, request.path_params["account_sid"], SCOPES)
@@ -52,8 +52,7 @@ class Applications:
             self.db,
             project,
             settings,
-            name_required=self.name_required,
-            new_sid=self.representation.flavor.new_application_sid,
+            flavor=self.flavor,
         )
         return json_response(self.render(created), 201)
 
@@ -88,7 +87,7 @@ class Applications:
         project = await self._project(request)
         settings = forms.decode(forms.APPLICATION, await forms.read_form(request))
         updated = await applications.update(
-            self.db, project, _sid(request), settings, name_required=self.name_required
+            self.db, project, _sid(request), settings, flavor=self.flavor
         )
         return json_response(self.render(updated))
 

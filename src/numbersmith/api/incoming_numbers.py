@@ -89,7 +89,7 @@ class IncomingPhoneNumbers:
         self.auth = auth
         self.supply = supply
         self.representation = representation
-        self.new_sid = representation.flavor.new_number_sid
+        self.flavor = representation.flavor
         self.rendered = RenderedNumbers(represent=representation.incoming_number)
 
     async def create(self, request: Request) -> Response:
@@ -106,7 +106,7 @@ class IncomingPhoneNumbers:
                 phone_number=phone_number,
                 area_code=area_code,
                 settings=given,
-                new_sid=self.new_sid,
+                flavor=self.flavor,
             )
             return json_response(self.representation.incoming_number(pretended), 201)
         number = await numbers.purchase(
@@ -116,7 +116,7 @@ class IncomingPhoneNumbers:
             area_code=area_code,
             settings=given,
             supply=self.supply,
-            new_sid=self.new_sid,
+            flavor=self.flavor,
         )
         return json_response(self.rendered.render(number), 201)
 

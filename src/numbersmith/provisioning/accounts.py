@@ -151,7 +151,8 @@ def create_application(db: Database, project_id: str, friendly_name: str) -> str
     def work(tx: Transaction) -> str:
         if store.get_project(tx, project_id) is None:
             raise UnknownProject(project_id)
-        return applications.add(tx, project_id, {"friendly_name": friendly_name}).sid
+        settings = {"friendly_name": friendly_name}
+        return applications.add(tx, project_id, settings, flavor.of(tx)).sid
 
     return db.run_sync(work, write=True)
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import uuid_utils
-
+from numbersmith.flavors import SIGNALWIRE, Flavor
 from numbersmith.provisioning import errors
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import APPLICATION_DEFAULTS, Application, check_settings
@@ -23,13 +22,10 @@ def _checked(settings: Mapping[str, Any], name_required: bool = True) -> dict[st
     return check_settings(settings)
 
 
-def _uuid7() -> str:
-    # A version 7 UUID, as a number's sid is: time-ordered, with 74 random bits.
-    return str(uuid_utils.uuid7())
-
-
 def _new(
-    project_id: str, settings: Mapping[str, Any], new_sid: Callable[[], str] = _uuid7
+    project_id: str,
+    settings: Mapping[str, Any],
+    new_sid: Callable[[], str] = SIGNALWIRE.new_application_sid,
 ) -> Application:
     moment = now()
     return Application(
@@ -48,18 +44,25 @@ async def create(
     project_id: str,
     settings: Mapping[str, Any],
     *,
-    name_required: bool = True,
-    new_sid: Callable[[], str] = _uuid7,
+    flavor: Flavor = SIGNALWIRE,
 ) -> Application:
-    """A new application of the project; ``friendly_name`` is required if ``name_required``."""
-    application = _new(project_id, _checked(settings, name_required), new_sid)
+    """A new application of the project, with a sid of the flavour's form; ``friendly_name`` is
+    required where the flavour requires it."""
+    checked = _checked(settings, flavor.application_name_required)
+    application = _new(project_id, checked, flavor.new_application_sid)
     await db.run(lambda tx: store.insert(tx, application), write=True)
     return application
 
 
-def add(tx: Transaction, project_id: str, settings: Mapping[str, Any]) -> Application:
+def add(
+    tx: Transaction,
+    project_id: str,
+    settings: Mapping[str, Any],
+    flavor: Flavor = SIGNALWIRE,
+) -> Application:
     """``create`` within a unit of work of the caller's (the command line's)."""
-    application = _new(project_id, _checked(settings))
+    checked = _checked(settings, flavor.application_name_required)
+    application = _new(project_id, checked, flavor.new_application_sid)
     store.insert(tx, application)
     return application
 
@@ -88,11 +91,11 @@ async def update(
     sid: str,
     settings: Mapping[str, Any],
     *,
-    name_required: bool = True,
+    flavor: Flavor = SIGNALWIRE,
 ) -> Application:
-    """Change the settings given; ``friendly_name`` is required if ``name_required``.
+    """Change the settings given; ``friendly_name`` is required where the flavour requires it.
     ``date_updated`` moves."""
-    checked = _checked(settings, name_required)
+    checked = _checked(settings, flavor.application_name_required)
 
     def work(tx: Transaction) -> Application:
         application = store.get(tx, project_id, sid, for_update=True)

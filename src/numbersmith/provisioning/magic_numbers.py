@@ -11,10 +11,11 @@ are checked as for a real purchase and shown in the answer. Nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from numbersmith import numbering
+from numbersmith.flavors import Flavor
 from numbersmith.provisioning import errors
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import DEFAULT_SETTINGS, IncomingNumber, check_settings
@@ -39,7 +40,7 @@ def pretend_purchase(
     phone_number: str | None,
     area_code: str | None,
     settings: Mapping[str, Any] | None,
-    new_sid: Callable[[], str],
+    flavor: Flavor,
 ) -> IncomingNumber:
     """The number a purchase with test credentials answers with, never stored; or the magic
     value's refusal."""
@@ -69,10 +70,11 @@ def pretend_purchase(
     else:
         raise errors.MissingNumberOrAreaCode()
     moment = now()
-    chosen = {**DEFAULT_SETTINGS, "friendly_name": "(500) 555-0006", **checked}
+    name = flavor.default_friendly_name(AVAILABLE)
+    chosen = {**DEFAULT_SETTINGS, "friendly_name": name, **checked}
     return IncomingNumber(
         id=0,
-        sid=new_sid(),
+        sid=flavor.new_number_sid(),
         project_id=test_account_sid,
         phone_number=AVAILABLE,
         country_code="US",
