@@ -2,9 +2,12 @@
 
 The same server speaks SignalWire's Compatibility API (the default) or Twilio's 2010-04-01 API.
 This module is the one place that knows what differs between them below the wire's
-representation: the form of identifiers and credentials, the path prefixes served, and what a
-webhook is signed with. The representation of resources is ``api.representation``'s, chosen by
-the flavour's name once, when the application is built; nothing looks at the flavour per request.
+representation: the form of identifiers and credentials, a number's default name, the path
+prefixes served, what an application requires, whether test credentials exist, and what a
+webhook is signed with (its headers, User-Agent and timeouts are the courier's, by the
+flavour's name: ``traffic.delivery``, ``traffic.targets``). The representation of resources is
+``api.representation``'s, chosen once, when the application is built: nothing looks at the
+flavour per request.
 
 A flavour is a property of a database's data (a Twilio account sid cannot name a SignalWire
 project), chosen when the database is created: see ``provisioning.flavor``.
