@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 TWILIO_VENV := .venv-twilio9
 SIGNALWIRE_VENV := .venv-signalwire
+NODE_SUITE := tests/conformance/node
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: run test test-app test-conformance bench clean chromium screenshots
@@ -24,6 +25,12 @@ $(SIGNALWIRE_VENV)/.installed: tests/conformance/requirements-signalwire.txt
 	$(SIGNALWIRE_VENV)/bin/pip install $(PIP_FLAGS) -r $<
 	touch $@
 
+# The official Node twilio client, for the Twilio flavour's conformance suite (run from the
+# twilio 9 environment's pytest, which starts the server).
+$(NODE_SUITE)/node_modules/.installed: $(NODE_SUITE)/package.json $(NODE_SUITE)/package-lock.json
+	cd $(NODE_SUITE) && npm ci --no-audit --no-fund --silent
+	touch $@
+
 run: $(VENV)/.installed
 	$(VENV)/bin/numbersmith serve
 
@@ -41,7 +48,7 @@ chromium:
 screenshots: $(VENV)/.installed chromium
 	NUMBERSMITH_SCREENSHOTS=1 $(VENV)/bin/pytest -q tests/browser
 
-test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV)/.installed
+test-conformance: $(VENV)/.installed $(TWILIO_VENV)/.installed $(SIGNALWIRE_VENV)/.installed $(NODE_SUITE)/node_modules/.installed
 	$(TWILIO_VENV)/bin/pytest tests/conformance -p no:cacheprovider
 	$(SIGNALWIRE_VENV)/bin/pytest tests/conformance -p no:cacheprovider
 
@@ -51,4 +58,4 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/traffic.py
 
 clean:
-	rm -rf $(VENV) $(TWILIO_VENV) $(SIGNALWIRE_VENV)
+	rm -rf $(VENV) $(TWILIO_VENV) $(SIGNALWIRE_VENV) $(NODE_SUITE)/node_modules

@@ -1,5 +1,5 @@
 """Fixtures shared by the suite: databases on both back ends, and the app over HTTP, whose every
-response is held to SignalWire's published schema."""
+response is held to its flavour's published schema (SignalWire's, or Twilio's)."""
 
 from __future__ import annotations
 
@@ -22,19 +22,25 @@ from numbersmith.store.migrations import upgrade  # noqa: E402
 from numbersmith.store.schema import metadata  # noqa: E402
 from support.databases import postgres_database  # noqa: E402
 from support.published_schema import published  # noqa: E402
+from support.twilio_schema import twilio_published  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def responses_match_the_published_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every response any test receives through a TestClient is checked against SignalWire's
-    published schema for its route (see support/published_schema.py): a field too many or too
-    few fails the test that received it."""
+    """Every response any test receives through a TestClient is checked against the published
+    schema of the server's flavour for its route (SignalWire's, see support/published_schema.py;
+    Twilio's, see support/twilio_schema.py): a field too many or too few fails the test that
+    received it."""
     send = TestClient.send
 
     def checked_send(client: TestClient, request: httpx.Request, **kwargs: object) -> httpx.Response:
         response = send(client, request, **kwargs)  # type: ignore[arg-type]
         if not kwargs.get("stream"):
-            published().check(response)
+            state = getattr(client.app, "state", None)
+            if getattr(state, "flavor", "signalwire") == "twilio":
+                twilio_published().check(response)
+            else:
+                published().check(response)
         return response
 
     monkeypatch.setattr(TestClient, "send", checked_send)

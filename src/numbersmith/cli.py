@@ -16,7 +16,9 @@ import click
 import uvicorn
 
 from numbersmith.config import Settings
+from numbersmith.flavors import NAMES as FLAVORS
 from numbersmith.provisioning import accounts
+from numbersmith.provisioning import flavor as database_flavor
 from numbersmith.provisioning import inventory as inventory_cases
 from numbersmith.provisioning import reset as reset_cases
 from numbersmith.provisioning import seed as seeding
@@ -37,6 +39,15 @@ def _database() -> Database:
     return db
 
 
+def _settled(db: Database) -> None:
+    """Fix the database's flavour (see provisioning.flavor); refuse the other one, saying why."""
+    try:
+        database_flavor.settle(db, Settings.from_environment().flavor)
+    except database_flavor.FlavorMismatch as exc:
+        db.dispose()
+        raise click.ClickException(str(exc)) from None
+
+
 @click.group()
 def main() -> None:
     """numbersmith: a self-hosted, SignalWire/Twilio-compatible phone-number service."""
@@ -54,6 +65,13 @@ def main() -> None:
     help="Where numbers come from [default: $NUMBERSMITH_SUPPLY or synthetic]",
 )
 @click.option(
+    "--flavor",
+    type=click.Choice(FLAVORS),
+    default=None,
+    help="The vendor to look like [default: $NUMBERSMITH_FLAVOR, else the database's; "
+    "signalwire for a new one]",
+)
+@click.option(
     "--seed",
     "seed_path",
     metavar="FILE",
@@ -66,12 +84,15 @@ def serve(
     workers: int,
     access_log: bool,
     supply: str | None,
+    flavor: str | None,
     seed_path: str | None,
 ) -> None:
     """Migrate the database, then serve the API."""
     if supply is not None:
         # Workers read their settings from the environment.
         os.environ["NUMBERSMITH_SUPPLY"] = supply
+    if flavor is not None:
+        os.environ["NUMBERSMITH_FLAVOR"] = flavor
     settings = Settings.from_environment()
     try:
         supply_named(settings.supply)
@@ -79,9 +100,17 @@ def serve(
         raise click.BadParameter(str(exc), param_hint="NUMBERSMITH_SUPPLY") from None
     seed = _read_seed(seed_path) if seed_path is not None else None
     db = _database()
+    _settled(db)
+    served = database_flavor.current(db)
     if seed is not None:
         _apply_seed(db, seed, seed_path or "", settings.supply)
     if settings.project_id and settings.api_token:
+        if not served.account_sid_form.fullmatch(settings.project_id):
+            click.echo(
+                f"Warning: NUMBERSMITH_PROJECT_ID is not an account sid of the {served.name} "
+                f"flavour ({served.account_sid_form.pattern}): some clients will refuse it.",
+                err=True,
+            )
         credentials = accounts.ensure_project(db, settings.project_id, settings.api_token)
         _announce(credentials, "from NUMBERSMITH_PROJECT_ID / NUMBERSMITH_API_TOKEN")
     elif seed is not None and seed.projects:
@@ -105,7 +134,8 @@ def serve(
             err=True,
         )
     click.echo(
-        f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply)",
+        f"Serving on http://{host}:{port} ({settings.database_url}, {settings.supply} supply, "
+        f"{served.name} flavour)",
         err=True,
     )
     uvicorn.run(
@@ -154,11 +184,17 @@ def _is_loopback(host: str) -> bool:
 
 
 def _announce(credentials: accounts.Credentials, note: str) -> None:
+    test = ""
+    if credentials.test_project_id is not None:
+        test = (
+            f"Test account sid: {credentials.test_project_id}\n"
+            f"Test auth token:  {credentials.test_api_token}\n"
+        )
     click.echo(
         f"Project id:  {credentials.project_id}\n"
         f"API token:   {credentials.api_token}\n"
         f"Signing key: {credentials.signing_key}\n"
-        f"({note})",
+        f"{test}({note})",
         err=True,
     )
 
@@ -172,18 +208,21 @@ def project() -> None:
 @click.option("--name", required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def project_create(name: str, as_json: bool) -> None:
-    """Create a project with an API token holding every scope."""
-    credentials = accounts.create_project(_database(), name)
+    """Create a project with an API token holding every scope (and, in Twilio's flavour, test
+    credentials)."""
+    db = _database()
+    _settled(db)
+    credentials = accounts.create_project(db, name)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "project_id": credentials.project_id,
-                    "api_token": credentials.api_token,
-                    "signing_key": credentials.signing_key,
-                }
-            )
-        )
+        shown = {
+            "project_id": credentials.project_id,
+            "api_token": credentials.api_token,
+            "signing_key": credentials.signing_key,
+        }
+        if credentials.test_project_id is not None:
+            shown["test_project_id"] = credentials.test_project_id
+            shown["test_api_token"] = credentials.test_api_token or ""
+        click.echo(json.dumps(shown))
     else:
         _announce(credentials, f"project {name!r}")
 
@@ -285,9 +324,13 @@ def _simulator_run(work: Callable[[Simulator], Awaitable[Exchange]]) -> Exchange
         db = _database()
         settings = Settings.from_environment()
         allow = Allowlist.parse(settings.webhook_allow) if settings.webhook_allow else None
-        courier = Courier(allow=allow)
         try:
-            return await work(Simulator(db, courier))
+            kind = database_flavor.current(db, settings.flavor)
+        except database_flavor.FlavorMismatch as exc:
+            raise click.ClickException(str(exc)) from None
+        courier = Courier(flavor=kind.name, allow=allow)
+        try:
+            return await work(Simulator(db, courier, kind))
         except TrafficError as exc:
             raise click.ClickException(transcript.refusal(exc)) from None
         finally:

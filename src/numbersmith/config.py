@@ -25,6 +25,9 @@ class Settings:
     journal_days: float = 7.0
     #: Opens ``POST /api/numbersmith/v1/Projects`` (as a Bearer token); None: that route refuses.
     admin_token: str | None = None
+    #: "signalwire" or "twilio": the vendor the server looks like. None: the database's (a new
+    #: database's is SignalWire's). A flavour other than the database's refuses to start.
+    flavor: str | None = None
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -36,4 +39,5 @@ class Settings:
             webhook_allow=os.environ.get("NUMBERSMITH_WEBHOOK_ALLOW") or None,
             journal_days=float(os.environ.get("NUMBERSMITH_JOURNAL_DAYS") or 7),
             admin_token=os.environ.get("NUMBERSMITH_ADMIN_TOKEN") or None,
+            flavor=os.environ.get("NUMBERSMITH_FLAVOR") or None,
         )

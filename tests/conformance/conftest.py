@@ -37,6 +37,18 @@ def numbersmith(tmp_path_factory: pytest.TempPathFactory):
         yield running
 
 
+@pytest.fixture(scope="session")
+def twilio_numbersmith(tmp_path_factory: pytest.TempPathFactory):
+    """A real server in Twilio's flavour, on a fresh SQLite file."""
+    directory = tmp_path_factory.mktemp("numbersmith-twilio")
+    with server.running(
+        f"sqlite:///{directory / 'numbersmith.db'}",
+        log_path=directory / "server.log",
+        flavor="twilio",
+    ) as running:
+        yield running
+
+
 def connect(numbersmith: server.Server, api_token: str) -> Client:
     return connect_as(numbersmith, numbersmith.project_id, api_token)
 

@@ -32,6 +32,7 @@ class Server:
     api_token: str
     process: subprocess.Popen
     database_url: str
+    flavor: str = "signalwire"
 
 
 def free_port() -> int:
@@ -64,9 +65,14 @@ def start(
     log_path: Path | None = None,
     supply: str | None = None,
     admin_token: str | None = None,
+    flavor: str = "signalwire",
 ) -> Server:
-    """Start ``numbersmith serve`` with fixed credentials and wait for /healthz; with
-    ``admin_token``, it creates projects over HTTP (POST /api/numbersmith/v1/Projects)."""
+    """Start ``numbersmith serve`` with fixed credentials (of the flavour's form) and wait for
+    /healthz; with ``admin_token``, it creates projects over HTTP (POST
+    /api/numbersmith/v1/Projects)."""
+    if flavor == "twilio":
+        project_id = project_id or "AC" + uuid.uuid4().hex
+        api_token = api_token or uuid.uuid4().hex
     project_id = project_id or str(uuid.uuid4())
     api_token = api_token or "PT" + uuid.uuid4().hex + uuid.uuid4().hex
     port = port or free_port()
@@ -75,6 +81,7 @@ def start(
         NUMBERSMITH_DATABASE_URL=database_url,
         NUMBERSMITH_PROJECT_ID=project_id,
         NUMBERSMITH_API_TOKEN=api_token,
+        NUMBERSMITH_FLAVOR=flavor,
     )
     # Webhooks of test servers go to this machine's receivers and nowhere else, whatever URL a
     # test (or a fuzzer) gives a number.
@@ -97,7 +104,7 @@ def start(
     except Exception:
         stop(process)
         raise
-    return Server(base_url, project_id, api_token, process, database_url)
+    return Server(base_url, project_id, api_token, process, database_url, flavor)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -123,10 +130,12 @@ def running(database_url: str, **options) -> Iterator[Server]:
 
 def create_project(database_url: str, name: str = "test") -> dict[str, str]:
     """``numbersmith project create --json`` on that database: project_id, api_token and
-    signing_key of a new project."""
+    signing_key of a new project (and in Twilio's flavour test_project_id, test_api_token)."""
+    env = dict(os.environ, NUMBERSMITH_DATABASE_URL=database_url)
+    env.pop("NUMBERSMITH_FLAVOR", None)  # the database's
     done = subprocess.run(
         [str(NUMBERSMITH), "project", "create", "--name", name, "--json"],
-        env=dict(os.environ, NUMBERSMITH_DATABASE_URL=database_url),
+        env=env,
         check=True,
         capture_output=True,
         text=True,

@@ -1,4 +1,5 @@
-"""The ASGI application: routes under both path prefixes, and errors in the vendor's shape."""
+"""The ASGI application: routes under the flavour's path prefixes, and errors in the vendor's
+shape."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
 from numbersmith.api.projects import Projects
-from numbersmith.api.representation import json_response
+from numbersmith.api.representation import Representation, json_response
 from numbersmith.api.traffic import Traffic
 from numbersmith.config import Settings
 from numbersmith.dashboard import app as dashboard
+from numbersmith.provisioning import flavor as database_flavor
 from numbersmith.provisioning.errors import ProvisioningError
 from numbersmith.provisioning.supply import supply_named
 from numbersmith.store import Database, DatabaseUnavailable
@@ -133,16 +135,22 @@ async def _prune_journal(simulator: Simulator, days: float) -> None:
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Application:
-    """The application; migrations and first-run setup happen before it is served (see cli)."""
+    """The application; migrations and first-run setup happen before it is served (see cli).
+
+    The flavour is the database's, fixed now if the database has none yet; one other than the
+    database's raises ``provisioning.flavor.FlavorMismatch``.
+    """
     settings = settings or Settings.from_environment()
     db = database or Database(settings.database_url)
+    flavor = database_flavor.settle(db, settings.flavor)
+    representation = Representation.of(flavor)
     auth = Authenticator(db)
     supply = supply_named(settings.supply)
-    numbers = IncomingPhoneNumbers(db, auth, supply)
-    available = AvailablePhoneNumbers(db, auth, supply)
+    numbers = IncomingPhoneNumbers(db, auth, supply, representation)
+    available = AvailablePhoneNumbers(db, auth, supply, representation)
     allow = Allowlist.parse(settings.webhook_allow) if settings.webhook_allow else None
-    courier = Courier(allow=allow)
-    simulator = Simulator(db, courier)
+    courier = Courier(flavor=flavor.name, allow=allow)
+    simulator = Simulator(db, courier, flavor)
     traffic = Traffic(simulator, auth)
 
     async def healthz(request: Request) -> Response:
@@ -157,7 +165,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     routes: list[BaseRoute] = [
         *numbers.routes(),
         *available.routes(),
-        *Applications(db, auth).routes(),
+        *Applications(db, auth, representation).routes(),
         *traffic.routes(),
         *Projects(db, auth, settings.admin_token).routes(),
         Route("/healthz", healthz, methods=["GET"]),
@@ -187,4 +195,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app = Application(routes, lifespan)
     app.state.database = db
+    app.state.flavor = flavor.name
     return app

@@ -8,8 +8,8 @@ from starlette.routing import Route
 
 from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
-from numbersmith.api.representation import application, applications_path, json_response
-from numbersmith.api.routing import PREFIX, SUFFIX, resource
+from numbersmith.api.representation import SIGNALWIRE_REPRESENTATION, Representation, json_response
+from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import applications
 from numbersmith.provisioning import errors as provisioning_errors
 from numbersmith.store import Database
@@ -30,9 +30,17 @@ def _sid(request: Request) -> str:
 class Applications:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator) -> None:
+    def __init__(
+        self,
+        db: Database,
+        auth: Authenticator,
+        representation: Representation = SIGNALWIRE_REPRESENTATION,
+    ) -> None:
         self.db = db
         self.auth = auth
+        self.representation = representation
+        self.render = representation.application
+        self.flavor = representation.flavor
 
     async def _project(self, request: Request) -> str:
         return await self.auth.authorize_any(request, request.path_params["account_sid"], SCOPES)
@@ -40,8 +48,13 @@ class Applications:
     async def create(self, request: Request) -> Response:
         project = await self._project(request)
         settings = forms.decode(forms.APPLICATION, await forms.read_form(request))
-        created = await applications.create(self.db, project, settings)
-        return json_response(application(created), 201)
+        created = await applications.create(
+            self.db,
+            project,
+            settings,
+            flavor=self.flavor,
+        )
+        return json_response(self.render(created), 201)
 
     async def list(self, request: Request) -> Response:
         project = await self._project(request)
@@ -54,26 +67,29 @@ class Applications:
             self.db, project, friendly_name, size=page.size, after=page.after, before=page.before
         )
         body = paging.envelope(
-            path=applications_path(project) + ".json",
+            path=self.representation.applications_path(project) + ".json",
             records_key="applications",
-            records=[application(found_one) for found_one in found],
+            records=[self.render(found_one) for found_one in found],
             row_ids=[found_one.id for found_one in found],
             request=page,
             filters=echoed,
             has_newer=more if page.before is not None else page.after is not None,
             has_older=True if page.before is not None else more,
+            bounds=self.representation.page_bounds,
         )
         return json_response(body)
 
     async def fetch(self, request: Request) -> Response:
         project = await self._project(request)
-        return json_response(application(await applications.fetch(self.db, project, _sid(request))))
+        return json_response(self.render(await applications.fetch(self.db, project, _sid(request))))
 
     async def update(self, request: Request) -> Response:
         project = await self._project(request)
         settings = forms.decode(forms.APPLICATION, await forms.read_form(request))
-        updated = await applications.update(self.db, project, _sid(request), settings)
-        return json_response(application(updated))
+        updated = await applications.update(
+            self.db, project, _sid(request), settings, flavor=self.flavor
+        )
+        return json_response(self.render(updated))
 
     async def delete(self, request: Request) -> Response:
         project = await self._project(request)
@@ -81,7 +97,8 @@ class Applications:
         return Response(status_code=204)
 
     def routes(self) -> list[Route]:
-        collection = f"{PREFIX}/Accounts/{{account_sid}}/Applications"
+        prefix = self.representation.flavor.route_prefix
+        collection = f"{prefix}/Accounts/{{account_sid}}/Applications"
         return [
             resource(collection + SUFFIX, GET=self.list, POST=self.create),
             # The sid segment may end in .json; _sid strips it.

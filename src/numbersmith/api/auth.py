@@ -8,7 +8,7 @@ import time
 
 from starlette.requests import Request
 
-from numbersmith.api.errors import authentication_failed
+from numbersmith.api.errors import TEST_CREDENTIALS_REFUSED, ApiError, authentication_failed
 from numbersmith.provisioning import accounts
 from numbersmith.store import Database
 
@@ -28,6 +28,23 @@ def _credentials(header: str) -> tuple[str, str] | None:
         return None
     project_id, separator, token = decoded.partition(":")
     return (project_id, token) if separator else None
+
+
+def _refusal(principal: accounts.Principal | None, account_sid: str) -> ApiError:
+    """401 (20003) for wrong credentials; 403 (20008), as Twilio answers, for test credentials
+    of this account used where they cannot go."""
+    if principal is not None and principal.test and principal.project_id == account_sid:
+        return ApiError(
+            403, TEST_CREDENTIALS_REFUSED, "Resource not accessible with Test Account Credentials"
+        )
+    return authentication_failed()
+
+
+def _checked(principal: accounts.Principal | None, account_sid: str, scope: str) -> str:
+    """The project of ``principal`` if it may use ``scope`` on ``account_sid``; else refused."""
+    if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
+        raise _refusal(principal, account_sid)
+    return principal.project_id
 
 
 class Authenticator:
@@ -78,9 +95,21 @@ class Authenticator:
         """
         header = request.headers.get("authorization")
         principal = await self._principal(header) if header else None
+        # Checked here rather than by _checked: every request comes this way.
         if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
-            raise authentication_failed()
+            raise _refusal(principal, account_sid)
         return principal.project_id
+
+    async def authorize_purchase(
+        self, request: Request, account_sid: str, scope: str
+    ) -> tuple[str, bool]:
+        """``authorize``, for the one route test credentials may use too: the account, and
+        whether it is a project's test account (Twilio's test credentials)."""
+        header = request.headers.get("authorization")
+        principal = await self._principal(header) if header else None
+        if principal is not None and principal.test and principal.project_id == account_sid:
+            return account_sid, True
+        return _checked(principal, account_sid, scope), False
 
     async def authorize_any(
         self, request: Request, account_sid: str, scopes: frozenset[str]
@@ -93,5 +122,5 @@ class Authenticator:
             or scopes.isdisjoint(principal.scopes)
             or principal.project_id != account_sid
         ):
-            raise authentication_failed()
+            raise _refusal(principal, account_sid)
         return principal.project_id

@@ -19,8 +19,14 @@ from starlette.routing import Route
 from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PARAMETER, INVALID_SEARCH_PARAMETER, ApiError, not_found
-from numbersmith.api.representation import BASE_PATH, json_response
-from numbersmith.api.routing import PREFIX, SUFFIX, resource
+from numbersmith.api.representation import (
+    BASE_PATH,
+    SIGNALWIRE_REPRESENTATION,
+    Representation,
+    SearchResultShape,
+    json_response,
+)
+from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.numbering import geography, keypad
 from numbersmith.numbering.candidates import Candidate, Criteria, Details
 from numbersmith.provisioning import search
@@ -33,12 +39,12 @@ RESOURCE = "AvailablePhoneNumbers"
 KINDS = {"Local": "local", "TollFree": "toll_free"}
 
 
-def available_numbers_path(account_sid: str) -> str:
-    return f"{BASE_PATH}/Accounts/{account_sid}/{RESOURCE}"
+def available_numbers_path(account_sid: str, base_path: str = BASE_PATH) -> str:
+    return f"{base_path}/Accounts/{account_sid}/{RESOURCE}"
 
 
-def country(account_sid: str, code: str) -> dict[str, Any]:
-    path = f"{available_numbers_path(account_sid)}/{code}"
+def country(account_sid: str, code: str, base_path: str = BASE_PATH) -> dict[str, Any]:
+    path = f"{available_numbers_path(account_sid, base_path)}/{code}"
     return {
         "country_code": code,
         "country": geography.COUNTRIES[code],
@@ -48,7 +54,9 @@ def country(account_sid: str, code: str) -> dict[str, Any]:
     }
 
 
-def available_numbers(found: list[Candidate]) -> orjson.Fragment:
+def available_numbers(
+    found: list[Candidate], shape: SearchResultShape = SIGNALWIRE_REPRESENTATION.search_result
+) -> orjson.Fragment:
     """The JSON array of search results. Every key is always present, null when unknown:
     signalwire 2.x reads them with ``payload[key]``.
 
@@ -63,7 +71,9 @@ def available_numbers(found: list[Candidate]) -> orjson.Fragment:
     for e164, details in found:  # e164: digits and a +, nothing in it needs escaping
         if details is not last:  # neighbours mostly share theirs (one exchange's, one place's)
             last = details
-            keys = shared.get(id(details)) or shared.setdefault(id(details), _shared_keys(details))
+            keys = shared.get(id(details)) or shared.setdefault(
+                id(details), _shared_keys(details, shape)
+            )
         rendered.append(
             f'{{"friendly_name":"({e164[2:5]}) {e164[5:8]}-{e164[8:]}",'
             f'"phone_number":"{e164}",{keys}'
@@ -72,7 +82,7 @@ def available_numbers(found: list[Candidate]) -> orjson.Fragment:
 
 
 @functools.lru_cache(maxsize=16_384)
-def _shared_keys(details: Details) -> str:
+def _shared_keys(details: Details, shape: SearchResultShape) -> str:
     """The keys after ``phone_number``, to the closing brace."""
     rendered = orjson.dumps(
         {
@@ -84,10 +94,11 @@ def _shared_keys(details: Details) -> str:
             "region": details.region,
             "postal_code": None,
             "iso_country": details.iso_country,
-            # What the number will have once bought, keyed as SignalWire's schema keys a search
-            # result: unlike a bought number's keys, and with no fax.
-            "capabilities": dict(zip(("voice", "SMS", "MMS"), details.capabilities)),
+            # What the number will have once bought, keyed as the flavour's schema keys a
+            # search result.
+            "capabilities": dict(zip(shape.capability_keys, details.capabilities)),
             "beta": False,
+            **dict(shape.constant_fields),
         }
     )
     return rendered[1:].decode()  # without the opening brace
@@ -178,23 +189,32 @@ def _country_code(request: Request) -> str:
 class AvailablePhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator, supply: Supply = SYNTHETIC) -> None:
+    def __init__(
+        self,
+        db: Database,
+        auth: Authenticator,
+        supply: Supply = SYNTHETIC,
+        representation: Representation = SIGNALWIRE_REPRESENTATION,
+    ) -> None:
         self.db = db
         self.auth = auth
         self.supply = supply
+        self.flavor = representation.flavor
+        self.base_path = representation.base_path
+        self.search_result = representation.search_result
 
     async def countries(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         # SignalWire's list of countries is not paged: just its URI and the countries.
         body = {
-            "uri": available_numbers_path(project) + ".json",
-            "countries": [country(project, code) for code in geography.COUNTRIES],
+            "uri": available_numbers_path(project, self.base_path) + ".json",
+            "countries": [country(project, code, self.base_path) for code in geography.COUNTRIES],
         }
         return json_response(body)
 
     async def country(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
-        return json_response(country(project, _country_code(request)))
+        return json_response(country(project, _country_code(request), self.base_path))
 
     async def local(self, request: Request) -> Response:
         return await self._search(request, toll_free=False)
@@ -211,14 +231,16 @@ class AvailablePhoneNumbers:
         # Not a page: SignalWire answers a search with its URI and the numbers alone.
         body = {
             "uri": paging.page_uri(
-                f"{available_numbers_path(project)}/{code}/{segment}.json", echoed, page
+                f"{available_numbers_path(project, self.base_path)}/{code}/{segment}.json",
+                echoed,
+                page,
             ),
-            "available_phone_numbers": available_numbers(found),
+            "available_phone_numbers": available_numbers(found, self.search_result),
         }
         return json_response(body)
 
     def routes(self) -> list[Route]:
-        collection = f"{PREFIX}/Accounts/{{account_sid}}/{RESOURCE}"
+        collection = f"{self.flavor.route_prefix}/Accounts/{{account_sid}}/{RESOURCE}"
         instance = collection + "/{iso_country}"
         # No two patterns overlap, so the ones clients call most come first.
         return [

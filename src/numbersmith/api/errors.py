@@ -19,6 +19,8 @@ MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 INVALID_PARAMETER = 20001
 INVALID_FRIENDLY_NAME = 20002
 AUTHENTICATION_FAILED = 20003
+#: Twilio's: test credentials used on a resource they cannot reach (HTTP 403).
+TEST_CREDENTIALS_REFUSED = 20008
 METHOD_NOT_ALLOWED = 20004
 NOT_FOUND = 20404
 INTERNAL_ERROR = 20500
@@ -112,6 +114,8 @@ def from_provisioning(error: domain.ProvisioningError, wire_name: WireName, path
         return ApiError(400, code, template.format(name=wire_name(error.setting)))
     if isinstance(error, (domain.NumberNotFound, domain.NoSuchApplication)):
         return not_found(path)
+    if isinstance(error, domain.MagicInvalidNumber):
+        return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, f"PhoneNumber {error} is invalid")
     if isinstance(error, domain.MissingNumberOrAreaCode):
         return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required")
     if isinstance(error, domain.AreaCodeOfOtherKind):

@@ -14,10 +14,15 @@ from starlette.routing import Route
 from numbersmith.api import forms, paging
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.errors import INVALID_PHONE_NUMBER, ApiError
-from numbersmith.api.representation import RenderedNumbers, incoming_numbers_path, json_response
-from numbersmith.api.routing import PREFIX, SUFFIX, resource
+from numbersmith.api.representation import (
+    SIGNALWIRE_REPRESENTATION,
+    RenderedNumbers,
+    Representation,
+    json_response,
+)
+from numbersmith.api.routing import SUFFIX, resource
 from numbersmith.provisioning import errors as numbers_errors
-from numbersmith.provisioning import numbers
+from numbersmith.provisioning import magic_numbers, numbers
 from numbersmith.provisioning.supply import SYNTHETIC, Supply
 from numbersmith.store import Database
 from numbersmith.store.numbers import ListFilter
@@ -73,18 +78,37 @@ def _list_request(
 class IncomingPhoneNumbers:
     """The resource's endpoints, bound to one database."""
 
-    def __init__(self, db: Database, auth: Authenticator, supply: Supply = SYNTHETIC) -> None:
+    def __init__(
+        self,
+        db: Database,
+        auth: Authenticator,
+        supply: Supply = SYNTHETIC,
+        representation: Representation = SIGNALWIRE_REPRESENTATION,
+    ) -> None:
         self.db = db
         self.auth = auth
         self.supply = supply
-        self.rendered = RenderedNumbers()
+        self.representation = representation
+        self.flavor = representation.flavor
+        self.rendered = RenderedNumbers(represent=representation.incoming_number)
 
     async def create(self, request: Request) -> Response:
-        project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
+        project, test = await self.auth.authorize_purchase(
+            request, request.path_params["account_sid"], SCOPE
+        )
         form = await forms.read_form(request)
         given = forms.decode(forms.PURCHASE, form)
         phone_number = given.pop("phone_number", None)
         area_code = given.pop("area_code", None)
+        if test:
+            pretended = magic_numbers.pretend_purchase(
+                project,
+                phone_number=phone_number,
+                area_code=area_code,
+                settings=given,
+                flavor=self.flavor,
+            )
+            return json_response(self.representation.incoming_number(pretended), 201)
         number = await numbers.purchase(
             self.db,
             project,
@@ -92,6 +116,7 @@ class IncomingPhoneNumbers:
             area_code=area_code,
             settings=given,
             supply=self.supply,
+            flavor=self.flavor,
         )
         return json_response(self.rendered.render(number), 201)
 
@@ -112,7 +137,7 @@ class IncomingPhoneNumbers:
             for _, entry in found
         ]
         body = paging.envelope(
-            path=incoming_numbers_path(project) + ".json",
+            path=self.representation.incoming_numbers_path(project) + ".json",
             records_key="incoming_phone_numbers",
             records=records,
             row_ids=[row_id for row_id, _ in found],
@@ -120,6 +145,7 @@ class IncomingPhoneNumbers:
             filters=echoed,
             has_newer=more if page.before is not None else page.after is not None,
             has_older=True if page.before is not None else more,
+            bounds=self.representation.page_bounds,
         )
         return json_response(body)
 
@@ -140,7 +166,8 @@ class IncomingPhoneNumbers:
         return Response(status_code=204)
 
     def routes(self) -> list[Route]:
-        collection = f"{PREFIX}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
+        prefix = self.representation.flavor.route_prefix
+        collection = f"{prefix}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
         return [
             resource(collection + SUFFIX, GET=self.list, POST=self.create),
             # The sid segment may end in .json; _sid strips it.

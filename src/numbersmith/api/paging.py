@@ -105,11 +105,13 @@ def envelope(
     filters: Sequence[tuple[str, str]],
     has_newer: bool,
     has_older: bool,
+    bounds: bool = False,
 ) -> dict[str, Any]:
     """The page envelope: the paging keys of SignalWire's schema, plus exactly one records key.
 
-    ``records`` may be a JSON array already rendered. There is no ``start`` or ``end``, which
-    Twilio's pages have and SignalWire's do not.
+    ``records`` may be a JSON array already rendered. ``start`` and ``end`` (the positions of
+    the page's first and last records), which Twilio's pages have and SignalWire's do not, only
+    with ``bounds``.
 
     ``next_page_uri`` repeats every filter, because clients request it verbatim; it is null on
     the last page, or ``stream()`` would never end.
@@ -124,7 +126,7 @@ def envelope(
     previous_uri = None
     if has_newer and row_ids and request.number > 0:
         previous_uri = uri(request.number - 1, _encode("PB", row_ids[0]))
-    return {
+    body = {
         "uri": page_uri(path, filters, request),
         "first_page_uri": uri(0, None),
         "next_page_uri": next_uri,
@@ -133,3 +135,8 @@ def envelope(
         "page_size": request.size,
         records_key: records,
     }
+    if bounds:
+        start = request.number * request.size
+        body["start"] = start
+        body["end"] = start + max(len(row_ids) - 1, 0)
+    return body

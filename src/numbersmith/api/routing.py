@@ -47,8 +47,8 @@ register_url_convertor("api", ApiPrefix())
 
 #: Append to a path whose last segment may carry ``.json``.
 SUFFIX = "{suffix:json}"
-#: The start of every API path: either prefix.
-PREFIX = "/{prefix:api}"
+# SignalWire's flavour starts its routes with "/{prefix:api}" (either prefix); Twilio's with
+# "/2010-04-01" alone (see flavors.Flavor.route_prefix).
 
 
 class Resource:

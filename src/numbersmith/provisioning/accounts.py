@@ -1,15 +1,19 @@
-"""Projects and their API tokens: create, ensure, revoke, authenticate."""
+"""Projects and their API tokens: create, ensure, revoke, authenticate.
+
+In Twilio's flavour a project's id is its account sid (``AC…``), its first token is its auth
+token, and the auth token is also its signing key (Twilio signs webhooks with it), so the project
+keeps it where SignalWire's keeps its ``PSK_…`` key; it also has test credentials.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from numbersmith.provisioning import applications
+from numbersmith.flavors import SIGNALWIRE, Flavor
+from numbersmith.provisioning import applications, flavor
 from numbersmith.provisioning.clock import now
 from numbersmith.store import Database, Transaction
 from numbersmith.store import accounts as store
@@ -47,14 +51,19 @@ class Credentials:
     project_id: str
     api_token: str
     signing_key: str
+    #: Twilio's test credentials (a second account sid and auth token); None in SignalWire's.
+    test_project_id: str | None = None
+    test_api_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who a request authenticated as."""
+    """Who a request authenticated as: a project, or (``test``) a project's test credentials,
+    whose ``project_id`` is then the test account sid."""
 
     project_id: str
     scopes: frozenset[str]
+    test: bool = False
 
 
 def _hash(token: str) -> str:
@@ -62,7 +71,7 @@ def _hash(token: str) -> str:
 
 
 def _new_token() -> str:
-    return "PT" + secrets.token_hex(32)
+    return SIGNALWIRE.new_auth_token()
 
 
 def _checked_scopes(scopes: Iterable[str]) -> str:
@@ -73,31 +82,39 @@ def _checked_scopes(scopes: Iterable[str]) -> str:
     return " ".join(chosen)
 
 
-def _new_signing_key() -> str:
-    return "PSK_" + secrets.token_urlsafe(24)
-
-
 def _create_project(
-    tx: Transaction, name: str, project_id: str, token: str, signing_key: str | None = None
+    tx: Transaction,
+    name: str,
+    project_id: str | None = None,
+    token: str | None = None,
+    signing_key: str | None = None,
 ) -> Credentials:
-    signing_key = signing_key or _new_signing_key()
+    """A project of the database's flavour, with fresh identifiers where none are given (a seed
+    may fix the signing key too, except in Twilio's flavour, where it is the auth token)."""
+    kind: Flavor = flavor.of(tx)
+    project_id = project_id or kind.new_account_sid()
+    token = token or kind.new_auth_token()
+    if kind.signs_with_auth_token:
+        signing_key = token
+    signing_key = signing_key or kind.new_signing_key()
     store.insert_project(tx, project_id, name, signing_key, now())
     store.insert_token(tx, _hash(token), project_id, " ".join(SCOPES), now())
-    return Credentials(project_id, token, signing_key)
-
-
-def _new_project(tx: Transaction, name: str) -> Credentials:
-    return _create_project(tx, name, str(uuid.uuid4()), _new_token())
+    if not kind.has_test_credentials:
+        return Credentials(project_id, token, signing_key)
+    test_sid, test_token = kind.new_account_sid(), kind.new_auth_token()
+    store.insert_test_credentials(tx, test_sid, project_id, _hash(test_token), now())
+    return Credentials(project_id, token, signing_key, test_sid, test_token)
 
 
 def create_project(db: Database, name: str) -> Credentials:
-    """A new project with one token holding every scope."""
-    return db.run_sync(lambda tx: _new_project(tx, name), write=True)
+    """A new project with one token holding every scope (and, in Twilio's flavour, its test
+    credentials)."""
+    return db.run_sync(lambda tx: _create_project(tx, name), write=True)
 
 
 async def open_project(db: Database, name: str) -> Credentials:
     """``create_project``, from a request handler (the admin route)."""
-    return await db.run(lambda tx: _new_project(tx, name), write=True)
+    return await db.run(lambda tx: _create_project(tx, name), write=True)
 
 
 def ensure_project(db: Database, project_id: str, token: str) -> Credentials:
@@ -145,7 +162,7 @@ def ensure_first_project(db: Database) -> Credentials | None:
     def work(tx: Transaction) -> Credentials | None:
         if store.has_projects(tx):
             return None
-        return _create_project(tx, "default", str(uuid.uuid4()), _new_token())
+        return _create_project(tx, "default")
 
     return db.run_sync(work, write=True)
 
@@ -173,7 +190,8 @@ def create_application(db: Database, project_id: str, friendly_name: str) -> str
     def work(tx: Transaction) -> str:
         if store.get_project(tx, project_id) is None:
             raise UnknownProject(project_id)
-        return applications.add(tx, project_id, {"friendly_name": friendly_name}).sid
+        settings = {"friendly_name": friendly_name}
+        return applications.add(tx, project_id, settings, flavor.of(tx)).sid
 
     return db.run_sync(work, write=True)
 
@@ -191,7 +209,13 @@ def token_digest(token: str) -> str:
 async def authenticate_digest(db: Database, project_id: str, digest: str) -> Principal | None:
     """``authenticate``, given the token's digest (``token_digest``) rather than the token."""
     found = await db.run(lambda tx: store.get_token(tx, digest))
-    if found is None or not hmac.compare_digest(found[0].encode(), project_id.encode()):
+    if found is None:
+        # Only credentials that are no API token get this far: test credentials, or wrong ones.
+        test = await db.run(lambda tx: store.get_test_credentials(tx, digest))
+        if test is None or not hmac.compare_digest(test[0].encode(), project_id.encode()):
+            return None
+        return Principal(test[0], frozenset(), test=True)
+    if not hmac.compare_digest(found[0].encode(), project_id.encode()):
         return None
     return Principal(found[0], frozenset(found[1].split()))
 

@@ -3,11 +3,10 @@ the delivery of traffic uses to find an application's URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import uuid_utils
-
+from numbersmith.flavors import SIGNALWIRE, Flavor
 from numbersmith.provisioning import errors
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import APPLICATION_DEFAULTS, Application, check_settings
@@ -15,40 +14,59 @@ from numbersmith.store import Database, Transaction
 from numbersmith.store import applications as store
 
 
-def _checked(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Valid settings; the name is required, on every change as at creation (as SignalWire
-    requires it)."""
-    if "friendly_name" not in settings:
+def _checked(settings: Mapping[str, Any], name_required: bool = True) -> dict[str, Any]:
+    """Valid settings; the name is required, on every change as at creation, where the flavour
+    requires it (SignalWire's does, Twilio's does not)."""
+    if name_required and "friendly_name" not in settings:
         raise errors.FriendlyNameRequired("friendly_name")
     return check_settings(settings)
 
 
-def _new(project_id: str, settings: Mapping[str, Any], sid: str | None = None) -> Application:
+def _new(
+    project_id: str,
+    settings: Mapping[str, Any],
+    new_sid: Callable[[], str] = SIGNALWIRE.new_application_sid,
+    sid: str | None = None,
+) -> Application:
     moment = now()
     return Application(
         id=0,  # assigned by the store
-        # A version 7 UUID, as a number's sid is: time-ordered, with 74 random bits.
-        sid=sid or str(uuid_utils.uuid7()),
+        sid=sid or new_sid(),
         project_id=project_id,
-        **{**APPLICATION_DEFAULTS, **settings},
+        # No name, where none is required, is an empty one.
+        **{"friendly_name": "", **APPLICATION_DEFAULTS, **settings},
         date_created=moment,
         date_updated=moment,
     )
 
 
-async def create(db: Database, project_id: str, settings: Mapping[str, Any]) -> Application:
-    """A new application of the project; ``friendly_name`` is required."""
-    application = _new(project_id, _checked(settings))
+async def create(
+    db: Database,
+    project_id: str,
+    settings: Mapping[str, Any],
+    *,
+    flavor: Flavor = SIGNALWIRE,
+) -> Application:
+    """A new application of the project, with a sid of the flavour's form; ``friendly_name`` is
+    required where the flavour requires it."""
+    checked = _checked(settings, flavor.application_name_required)
+    application = _new(project_id, checked, flavor.new_application_sid)
     await db.run(lambda tx: store.insert(tx, application), write=True)
     return application
 
 
 def add(
-    tx: Transaction, project_id: str, settings: Mapping[str, Any], *, sid: str | None = None
+    tx: Transaction,
+    project_id: str,
+    settings: Mapping[str, Any],
+    flavor: Flavor = SIGNALWIRE,
+    *,
+    sid: str | None = None,
 ) -> Application:
     """``create`` within a unit of work of the caller's (the command line's, a seed's, which
     may fix the ``sid``)."""
-    application = _new(project_id, _checked(settings), sid)
+    checked = _checked(settings, flavor.application_name_required)
+    application = _new(project_id, checked, flavor.new_application_sid, sid)
     store.insert(tx, application)
     return application
 
@@ -72,10 +90,16 @@ async def fetch(db: Database, project_id: str, sid: str) -> Application:
 
 
 async def update(
-    db: Database, project_id: str, sid: str, settings: Mapping[str, Any]
+    db: Database,
+    project_id: str,
+    sid: str,
+    settings: Mapping[str, Any],
+    *,
+    flavor: Flavor = SIGNALWIRE,
 ) -> Application:
-    """Change the settings given; ``friendly_name`` is required. ``date_updated`` moves."""
-    checked = _checked(settings)
+    """Change the settings given; ``friendly_name`` is required where the flavour requires it.
+    ``date_updated`` moves."""
+    checked = _checked(settings, flavor.application_name_required)
 
     def work(tx: Transaction) -> Application:
         application = store.get(tx, project_id, sid, for_update=True)

@@ -64,6 +64,10 @@ class NumberUnavailable(ProvisioningError):
     """A valid number that cannot be bought: already owned, or outside our supply."""
 
 
+class MagicInvalidNumber(ProvisioningError):
+    """Twilio's magic number that test credentials may never buy, as if it were invalid (21421)."""
+
+
 class NumberNotFound(ProvisioningError):
     """No number with that sid in this project."""
 

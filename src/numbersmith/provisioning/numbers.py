@@ -6,9 +6,8 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import uuid_utils
-
 from numbersmith import numbering
+from numbersmith.flavors import SIGNALWIRE, Flavor
 from numbersmith.provisioning import errors
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import (
@@ -35,26 +34,18 @@ def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str,
             raise errors.ApplicationNotFound(name)
 
 
-def _new_sid() -> str:
-    """A version 7 UUID (RFC 9562): a millisecond timestamp, then 74 random bits.
-
-    Time-ordered, not random (version 4): the sids of consecutive purchases sit side by side in
-    the sid index, so a group commit writes one leaf page of it rather than one page per
-    purchase. On SQLite, with 100,000 numbers owned and 16 purchases a commit, that halved the
-    commit's share of a purchase (33-65 µs to 17-24 µs). 74 random bits keep sids unguessable.
-    """
-    return str(uuid_utils.uuid7())
-
-
 def new_number(
-    project_id: str, supplied: Supplied, settings: Mapping[str, Any]
+    project_id: str,
+    supplied: Supplied,
+    settings: Mapping[str, Any],
+    flavor: Flavor = SIGNALWIRE,
 ) -> IncomingNumber:
     moment = now()
     e164 = supplied.phone_number
-    chosen = {**DEFAULT_SETTINGS, "friendly_name": numbering.friendly_name(e164), **settings}
+    chosen = {**DEFAULT_SETTINGS, "friendly_name": flavor.default_friendly_name(e164), **settings}
     return IncomingNumber(
         id=0,  # assigned by the store
-        sid=_new_sid(),
+        sid=flavor.new_number_sid(),
         project_id=project_id,
         phone_number=e164,
         country_code=supplied.country_code,
@@ -79,20 +70,27 @@ async def purchase(
     settings: Mapping[str, Any] | None = None,
     supply: Supply = SYNTHETIC,
     rng: random.Random | None = None,
+    flavor: Flavor = SIGNALWIRE,
 ) -> IncomingNumber:
-    """Buy ``phone_number`` exactly, or else a free number in ``area_code``."""
+    """Buy ``phone_number`` exactly, or else a free number in ``area_code``; its sid and default
+    name are of the ``flavor``'s form."""
     checked = check_settings(settings or {})
     if phone_number is not None:
-        return await _purchase_exact(db, project_id, phone_number, checked, supply)
+        return await _purchase_exact(db, project_id, phone_number, checked, supply, flavor)
     if area_code is not None:
         return await _purchase_in_area_code(
-            db, project_id, area_code, checked, supply, rng or _random
+            db, project_id, area_code, checked, supply, rng or _random, flavor
         )
     raise errors.MissingNumberOrAreaCode()
 
 
 async def _purchase_exact(
-    db: Database, project_id: str, text: str, settings: Mapping[str, Any], supply: Supply
+    db: Database,
+    project_id: str,
+    text: str,
+    settings: Mapping[str, Any],
+    supply: Supply,
+    flavor: Flavor,
 ) -> IncomingNumber:
     try:
         e164 = numbering.parse_e164(text)
@@ -108,7 +106,7 @@ async def _purchase_exact(
         supplied = supply.take(tx, space, e164)
         if supplied is None:
             raise errors.NumberUnavailable(e164)
-        number = new_number(project_id, supplied, settings)
+        number = new_number(project_id, supplied, settings, flavor)
         store.insert(tx, number)
         return number
 
@@ -125,6 +123,7 @@ async def _purchase_in_area_code(
     settings: Mapping[str, Any],
     supply: Supply,
     rng: random.Random,
+    flavor: Flavor,
 ) -> IncomingNumber:
     space = numbering.area_code_space(area_code.strip())
     if space is None:
@@ -137,7 +136,7 @@ async def _purchase_in_area_code(
         if supplied is None:
             raise errors.AreaCodeExhausted(area_code)
         taken.append(supplied.phone_number)
-        number = new_number(project_id, supplied, settings)
+        number = new_number(project_id, supplied, settings, flavor)
         store.insert(tx, number)
         return number
 

@@ -220,3 +220,25 @@ deliveries = sa.Table(
     sa.Index("ix_deliveries_by_exchange", "exchange_sid", "id"),
     sa.Index("ix_deliveries_date_created", "date_created"),
 )
+
+server_settings = sa.Table(
+    "server_settings",
+    metadata,
+    # What holds for all of a database's data: its flavour ("signalwire" or "twilio"), written
+    # when the database gets its first project (see provisioning.flavor).
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+test_credentials = sa.Table(
+    "test_credentials",
+    metadata,
+    # Twilio's test credentials of a project: a second account sid and auth token, which may
+    # only pretend to buy numbers. The token is kept as a hash, as API tokens are.
+    sa.Column("account_sid", sa.String(36), primary_key=True),
+    sa.Column(
+        "project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False, unique=True
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("date_created", sa.BigInteger, nullable=False),
+)

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
-import uuid_utils
 
+from numbersmith.flavors import SIGNALWIRE, Flavor
 from numbersmith.numbering.e164 import InvalidNumber, normalise
 from numbersmith.provisioning import applications
 from numbersmith.provisioning.clock import now
@@ -163,16 +163,15 @@ def _number(text: str, error: type[TrafficError]) -> str:
         raise error(text) from exc
 
 
-def _new_sid() -> str:
-    return str(uuid_utils.uuid7())
-
-
 class Simulator:
     """Simulates traffic to the numbers of one database, delivering through one courier."""
 
-    def __init__(self, db: Database, courier: Courier) -> None:
+    def __init__(self, db: Database, courier: Courier, flavor: Flavor = SIGNALWIRE) -> None:
         self.db = db
         self.courier = courier
+        #: The form of the sids handed out. What webhooks are signed with is the project's
+        #: signing key in either flavour: in Twilio's the project keeps its auth token there.
+        self.flavor = flavor
         # Signing keys never change once a project exists: read each once.
         self._signing_keys: dict[str, str] = {}
 
@@ -278,7 +277,7 @@ class Simulator:
                 raise InvalidMediaUrl(url)
         number, application, key = await self._recipient(project_id, to, "sms_application_sid")
         handler = _sms_handler(number, application)
-        sid = _new_sid()
+        sid = self.flavor.new_message_sid(bool(media))
         created = time.time()
         standard = parameters.message_parameters(
             account_sid=project_id,
@@ -288,7 +287,9 @@ class Simulator:
             body=body,
             media_urls=media,
         )
-        run = MessageRun(to=to, from_=sender, body=body, media=tuple(media))
+        run = MessageRun(
+            to=to, from_=sender, body=body, media=tuple(media), new_sid=self.flavor.new_run_sid
+        )
         made: list[tuple[str, Attempt]] = []
         if handler.url is not None:
             await self._drive(run, handler, standard, key, made, _read_message_answer)
@@ -326,7 +327,7 @@ class Simulator:
         if number.voice_receive_mode == "fax":
             raise ReceivesFax(to)
         handler = _voice_handler(number, application)
-        sid = _new_sid()
+        sid = self.flavor.new_call_sid()
         created = time.time()
         standard = parameters.call_parameters(
             account_sid=project_id,
@@ -336,7 +337,7 @@ class Simulator:
             caller_name=(caller_name or DEFAULT_CALLER_NAME) if handler.caller_id_lookup else None,
             forwarded_from=forwarded_from,
         )
-        run = CallRun(to=to, from_=caller, script=script)
+        run = CallRun(to=to, from_=caller, script=script, new_sid=self.flavor.new_run_sid)
         made: list[tuple[str, Attempt]] = []
         if handler.url is not None:
             await self._drive(run, handler, standard, key, made, laml.read)
