@@ -119,3 +119,18 @@ def test_removed_numbers_are_no_longer_found(db, search):
     assert search(Contains="9591") == []
     stock(db, gone[:3])  # and back again
     assert set(search(Contains="9591")) == matching("9591", gone[:3])
+
+
+def test_a_sparse_inventory_finds_every_free_number_that_matches(db, search):
+    # A few numbers in each of many blocks, as years of sales leave an inventory; some sold.
+    rng = random.Random(5)
+    exchanges = area_code_space("310").exchanges[:40]
+    numbers = sorted({f"+1310{rng.choice(exchanges)}{rng.randrange(10_000):04d}" for _ in range(1500)})
+    stock(db, numbers)
+    sold = rng.sample(numbers, 200)
+    sell(db, sold)
+    free = set(numbers) - set(sold)
+    for pattern in ("5*5", "00", "7"):
+        assert set(search(Contains=pattern, AreaCode="310")) == matching(pattern, free)
+    page = search(Contains="5*5", PageSize=20)
+    assert len(page) == 20 and set(page) <= matching("5*5", free)

@@ -418,8 +418,9 @@ def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[tup
     """Up to ``limit`` free numbers matching ``query``, in pick order from ``pick`` (wrapping),
     as (phone_number, profile_id) pairs.
 
-    A search with a pattern goes by the blocks the inventory holds (store.blocks); when most
-    of the numbers that gives turn out sold or unfit, it scans the free numbers instead.
+    A search with a pattern goes by the blocks the inventory holds (store.blocks); when the
+    blocks hold few lines each, or most of the numbers they give turn out sold or unfit, it
+    scans the free numbers instead.
     """
     if query.contains is not None:
         found = _search_blocks(tx, query, limit, pick)
@@ -452,6 +453,14 @@ def _scan(tx: Transaction, query: Search, limit: int, pick: int) -> list[tuple[s
 #: (or unfit), and scanning the free numbers costs less.
 _MOST_ASKED = 4
 _FEWEST_FREE = 4
+#: A search by blocks scans instead when the first blocks it reads hold fewer lines than this
+#: on average: a sparse inventory (a handful of numbers per block, as years of sales or a
+#: carrier's scattered numbers leave it). Reading a block costs about 3.7 µs in Python and a
+#: scan about 0.15 µs a free number in SQLite, each for the same share of matches, so blocks
+#: pay only once they hold two dozen lines or so. With 50,000 numbers scattered over an area
+#: code (six a block), ``Contains=5*5`` read 190 blocks (1,200 numbers) for 50 matches: 0.84 ms
+#: of CPU a search on SQLite, and 0.23 ms scanning.
+_FEWEST_LINES = 24
 
 
 def _search_blocks(
@@ -467,7 +476,12 @@ def _search_blocks(
         toll_free=query.toll_free,
         pick=pick,
     )
-    candidates = _matching(held, query.contains)
+    first = list(itertools.islice(held, blocks.FIRST_PAGE_SIZE))
+    if len(first) == blocks.FIRST_PAGE_SIZE and (
+        sum(lines.bit_count() for _, lines in first) < _FEWEST_LINES * len(first)
+    ):
+        return None
+    candidates = _matching(itertools.chain(first, held), query.contains)
     statement = _ask_statement(tx.dialect_name, query.profile_filters)
     params = query.profile_parameters()
     found: list[tuple[str, int]] = []
