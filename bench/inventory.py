@@ -43,7 +43,17 @@ from numbersmith.store.schema import inventory_numbers  # noqa: E402
 
 AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "206")
 SPARSE_AREA_CODES = (
-    *AREA_CODES, "202", "305", "404", "512", "602", "702", "713", "303", "503", "614"
+    *AREA_CODES,
+    "202",
+    "305",
+    "404",
+    "512",
+    "602",
+    "702",
+    "713",
+    "303",
+    "503",
+    "614",
 )
 MEASURES = ("allocation", "dense", "sparse")
 SEARCH = f"/api/laml/2010-04-01/Accounts/{PROJECT_ID}/AvailablePhoneNumbers/US/Local.json"
@@ -152,7 +162,9 @@ def allocation(backend: str, workdir: Path, purchases: int) -> tuple[float, floa
             empty = mean_purchase_ms(base_url, purchases)
             mark_owned(url, 0.99)
             full = mean_purchase_ms(base_url, purchases)
-    log(f"  {backend}: purchase {empty:.2f} ms empty, {full:.2f} ms at 99% owned ({full / empty:.2f}x)")
+    log(
+        f"  {backend}: purchase {empty:.2f} ms empty, {full:.2f} ms at 99% owned ({full / empty:.2f}x)"
+    )
     return empty, full
 
 
@@ -231,7 +243,9 @@ def main() -> int:
         for backend in options.backends.split(","):
             if "allocation" in measures:
                 empty, full = allocation(backend, workdir, options.purchases)
-                lines.append(f"| {backend} | purchase by area code, 99% owned ÷ none owned | {full / empty:.2f}× ({empty:.2f} → {full:.2f} ms) | ≤ 2× |")
+                lines.append(
+                    f"| {backend} | purchase by area code, 99% owned ÷ none owned | {full / empty:.2f}× ({empty:.2f} → {full:.2f} ms) | ≤ 2× |"
+                )
             if "dense" in measures:
                 dense = thousand_blocks(AREA_CODES, 1_000_000)
                 found = search(backend, workdir, settings, dense, DENSE_QUERIES)

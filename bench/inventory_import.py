@@ -88,7 +88,9 @@ def buy_first(database_url: str, numbers: list[str]) -> None:
         project_id = accounts.create_project(db, "bench").project_id
         moment = now()
         rows = [
-            owned_number_row(f"{index:08x}-0000-4000-8000-{index:012x}", project_id, e164, "US", moment)
+            owned_number_row(
+                f"{index:08x}-0000-4000-8000-{index:012x}", project_id, e164, "US", moment
+            )
             for index, e164 in enumerate(numbers)
         ]
         db.run_sync(lambda tx: tx.execute_many(INSERT_NUMBER, rows), write=True)

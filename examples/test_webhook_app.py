@@ -26,7 +26,9 @@ class EchoApp(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         form = dict(parse_qsl(body, keep_blank_values=True))  # blank ones are signed too
         url = f"http://{self.headers['Host']}{self.path}"
-        signed = RequestValidator(SIGNING_KEY).validate(url, form, self.headers["X-Twilio-Signature"])
+        signed = RequestValidator(SIGNING_KEY).validate(
+            url, form, self.headers["X-Twilio-Signature"]
+        )
         reply = f"You said: {form['Body']}" if signed else "Who are you?"
         body = f"<Response><Message>{reply}</Message></Response>".encode()
         self.send_response(200)
@@ -53,6 +55,11 @@ def test_the_app_echoes_a_signed_text():
 
     assert exchange["status"] == "received"
     assert exchange["replies"] == [
-        {"to": "+14155550100", "from": number["phone_number"], "body": "You said: hello", "media": []}
+        {
+            "to": "+14155550100",
+            "from": number["phone_number"],
+            "body": "You said: hello",
+            "media": [],
+        }
     ]
     app.shutdown()

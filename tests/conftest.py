@@ -33,7 +33,9 @@ def responses_match_the_published_schema(monkeypatch: pytest.MonkeyPatch) -> Non
     received it."""
     send = TestClient.send
 
-    def checked_send(client: TestClient, request: httpx.Request, **kwargs: object) -> httpx.Response:
+    def checked_send(
+        client: TestClient, request: httpx.Request, **kwargs: object
+    ) -> httpx.Response:
         response = send(client, request, **kwargs)  # type: ignore[arg-type]
         if not kwargs.get("stream"):
             state = getattr(client.app, "state", None)

@@ -22,7 +22,14 @@ FIELDS = {
     "voice_fallback_url", "voice_method", "voice_url",
 }  # fmt: skip
 META_KEYS = {"uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size"}
-URLS = ("VoiceUrl", "VoiceFallbackUrl", "StatusCallback", "SmsUrl", "SmsFallbackUrl", "SmsStatusCallback")
+URLS = (
+    "VoiceUrl",
+    "VoiceFallbackUrl",
+    "StatusCallback",
+    "SmsUrl",
+    "SmsFallbackUrl",
+    "SmsStatusCallback",
+)
 METHODS = (
     "VoiceMethod", "VoiceFallbackMethod", "StatusCallbackMethod", "SmsMethod", "SmsFallbackMethod",
     "SmsStatusCallbackMethod",
@@ -68,7 +75,10 @@ def test_create_answers_201_with_every_field_and_the_defaults(account):
     assert created["friendly_name"] == "Front desk"
     assert created["account_sid"] == account.project_id
     assert created["api_version"] == "2010-04-01"
-    assert created["uri"] == f"/api/laml/2010-04-01/Accounts/{account.project_id}/Applications/{created['sid']}.json"
+    assert (
+        created["uri"]
+        == f"/api/laml/2010-04-01/Accounts/{account.project_id}/Applications/{created['sid']}.json"
+    )
     assert created["date_created"] == created["date_updated"]
     assert created["date_created"].endswith(" +0000")  # RFC 2822, UTC
     for name in ("voice_url", "voice_fallback_url", "status_callback", "sms_url", "sms_fallback_url",
@@ -123,7 +133,10 @@ def test_methods_are_read_case_insensitively_and_unknown_parameters_ignored(acco
     assert set(created) == FIELDS
 
 
-@pytest.mark.parametrize("form", [{}, {"VoiceUrl": "https://example.com/v"}, {"FriendlyName": ""}, {"FriendlyName": "x" * 65}])
+@pytest.mark.parametrize(
+    "form",
+    [{}, {"VoiceUrl": "https://example.com/v"}, {"FriendlyName": ""}, {"FriendlyName": "x" * 65}],
+)
 def test_create_needs_a_friendly_name_of_1_to_64_characters(account, form):
     body = assert_error(account.http.post(path(account), data=form), 400, 20002)
     assert "FriendlyName" in body["message"]
@@ -135,15 +148,21 @@ def test_a_friendly_name_of_64_characters_is_accepted(account):
 
 
 @pytest.mark.parametrize("name", URLS)
-@pytest.mark.parametrize("value", ["ftp://example.com/x", "example.com/voice", "https://", "not a url"])
+@pytest.mark.parametrize(
+    "value", ["ftp://example.com/x", "example.com/voice", "https://", "not a url"]
+)
 def test_a_url_that_is_not_http_is_21402(account, name, value):
-    body = assert_error(account.http.post(path(account), data={"FriendlyName": "a", name: value}), 400, 21402)
+    body = assert_error(
+        account.http.post(path(account), data={"FriendlyName": "a", name: value}), 400, 21402
+    )
     assert name in body["message"]
 
 
 @pytest.mark.parametrize("name", METHODS)
 def test_a_method_other_than_get_or_post_is_21209(account, name):
-    body = assert_error(account.http.post(path(account), data={"FriendlyName": "a", name: "PUT"}), 400, 21209)
+    body = assert_error(
+        account.http.post(path(account), data={"FriendlyName": "a", name: "PUT"}), 400, 21209
+    )
     assert name in body["message"]
 
 
@@ -159,13 +178,24 @@ def test_malformed_parameters_are_20001(account, form):
 def test_update_needs_a_friendly_name_and_changes_only_what_is_sent(account):
     created = create(account, VoiceUrl="https://example.com/v", SmsUrl="https://example.com/s")
     sid = created["sid"]
-    assert_error(account.http.post(path(account, sid), data={"VoiceUrl": "https://example.com/w"}), 400, 20002)
+    assert_error(
+        account.http.post(path(account, sid), data={"VoiceUrl": "https://example.com/w"}),
+        400,
+        20002,
+    )
     assert_error(account.http.post(path(account, sid), data={"FriendlyName": ""}), 400, 20002)
-    assert account.http.get(path(account, sid)).json() == created  # a refused update changes nothing
+    assert (
+        account.http.get(path(account, sid)).json() == created
+    )  # a refused update changes nothing
     time.sleep(1.1)  # RFC 2822 dates have one-second resolution
     response = account.http.post(
         path(account, sid) + ".json",
-        data={"FriendlyName": "renamed", "VoiceUrl": "", "VoiceMethod": "GET", "SmsStatusCallback": "https://example.com/st"},
+        data={
+            "FriendlyName": "renamed",
+            "VoiceUrl": "",
+            "VoiceMethod": "GET",
+            "SmsStatusCallback": "https://example.com/st",
+        },
     )
     assert response.status_code == 200, response.text
     updated = response.json()
@@ -173,13 +203,23 @@ def test_update_needs_a_friendly_name_and_changes_only_what_is_sent(account):
     assert updated["voice_url"] is None  # an empty URL clears it
     assert updated["voice_method"] == "GET"
     assert updated["sms_url"] == "https://example.com/s"
-    assert updated["sms_status_callback"] == updated["message_status_callback"] == "https://example.com/st"
+    assert (
+        updated["sms_status_callback"]
+        == updated["message_status_callback"]
+        == "https://example.com/st"
+    )
     assert updated["date_created"] == created["date_created"]
     assert updated["date_updated"] != created["date_updated"]
     assert account.http.get(path(account, sid)).json() == updated
 
 
-@pytest.mark.parametrize("form", [{"FriendlyName": "a", "SmsUrl": "mailto:x"}, {"FriendlyName": "a", "SmsFallbackMethod": "HEAD"}])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"FriendlyName": "a", "SmsUrl": "mailto:x"},
+        {"FriendlyName": "a", "SmsFallbackMethod": "HEAD"},
+    ],
+)
 def test_a_bad_update_changes_nothing(account, form):
     created = create(account, SmsUrl="https://example.com/s")
     assert account.http.post(path(account, created["sid"]), data=form).status_code == 400
@@ -208,7 +248,9 @@ def test_another_projects_application_is_not_found(account, db, app_client):
     other = new_account(db, app_client, "other")
     # Through its own account path, the other project cannot see the application exists.
     assert_error(other.http.get(path(other, created["sid"])), 404, 20404)
-    assert_error(other.http.post(path(other, created["sid"]), data={"FriendlyName": "mine"}), 404, 20404)
+    assert_error(
+        other.http.post(path(other, created["sid"]), data={"FriendlyName": "mine"}), 404, 20404
+    )
     assert_error(other.http.delete(path(other, created["sid"])), 404, 20404)
     assert other.http.get(path(other)).json()["applications"] == []
     # Through the owner's account path, it is refused like bad credentials.
@@ -250,7 +292,9 @@ def test_the_envelope_is_the_numbers_list_envelope_with_applications(account):
     assert set(body) == META_KEYS | {"applications"}
     assert body["page"] == 0 and body["page_size"] == 50
     assert body["next_page_uri"] is None and body["previous_page_uri"] is None
-    assert body["uri"].startswith(f"/api/laml/2010-04-01/Accounts/{account.project_id}/Applications.json?")
+    assert body["uri"].startswith(
+        f"/api/laml/2010-04-01/Accounts/{account.project_id}/Applications.json?"
+    )
     assert body["first_page_uri"] == body["uri"]
     assert set(body["applications"][0]) == FIELDS
 
@@ -266,7 +310,9 @@ def test_paging_visits_every_application_once_newest_first_and_back(account):
     assert numbers == [0, 1, 2]
     # The previous page of the last page is the middle one.
     previous = account.http.get(bodies[2]["previous_page_uri"]).json()
-    assert [a["sid"] for a in previous["applications"]] == [a["sid"] for a in bodies[1]["applications"]]
+    assert [a["sid"] for a in previous["applications"]] == [
+        a["sid"] for a in bodies[1]["applications"]
+    ]
     assert previous["page"] == 1
 
 
@@ -283,7 +329,9 @@ def test_the_friendly_name_filter_is_exact_and_repeated_in_page_uris(account):
         create(account, FriendlyName=name)
     first = account.http.get(path(account), params={"FriendlyName": "ivr", "PageSize": 2}).json()
     query = parse_qs(urlsplit(first["next_page_uri"]).query)
-    assert query["FriendlyName"] == ["ivr"] and query["PageSize"] == ["2"] and query["Page"] == ["1"]
+    assert (
+        query["FriendlyName"] == ["ivr"] and query["PageSize"] == ["2"] and query["Page"] == ["1"]
+    )
     names = [a["friendly_name"] for body in pages(account, {"FriendlyName": "ivr", "PageSize": 2})
              for a in body["applications"]]  # fmt: skip
     assert names == ["ivr"] * 3
@@ -310,17 +358,40 @@ def test_a_number_may_name_only_an_application_of_its_project(account, db, app_c
     theirs = create(other)["sid"]
     number = buy(account, VoiceApplicationSid=own, SmsApplicationSid=own)
     assert number["voice_application_sid"] == number["sms_application_sid"] == own
-    assert_error(account.http.post(account.numbers_path, data={"AreaCode": "310", "SmsApplicationSid": theirs}), 400, 21420)
-    assert_error(account.http.post(f"{account.numbers_path}/{number['sid']}", data={"VoiceApplicationSid": theirs}), 400, 21420)
+    assert_error(
+        account.http.post(
+            account.numbers_path, data={"AreaCode": "310", "SmsApplicationSid": theirs}
+        ),
+        400,
+        21420,
+    )
+    assert_error(
+        account.http.post(
+            f"{account.numbers_path}/{number['sid']}", data={"VoiceApplicationSid": theirs}
+        ),
+        400,
+        21420,
+    )
     deleted = create(account)["sid"]
     account.http.delete(path(account, deleted))
-    assert_error(account.http.post(f"{account.numbers_path}/{number['sid']}", data={"VoiceApplicationSid": deleted}), 400, 21420)
+    assert_error(
+        account.http.post(
+            f"{account.numbers_path}/{number['sid']}", data={"VoiceApplicationSid": deleted}
+        ),
+        400,
+        21420,
+    )
 
 
 def test_deleting_an_application_clears_it_from_the_numbers_naming_it(account):
     doomed = create(account, FriendlyName="doomed")["sid"]
     kept = create(account, FriendlyName="kept")["sid"]
-    both = buy(account, VoiceApplicationSid=doomed, SmsApplicationSid=doomed, VoiceUrl="https://example.com/v")
+    both = buy(
+        account,
+        VoiceApplicationSid=doomed,
+        SmsApplicationSid=doomed,
+        VoiceUrl="https://example.com/v",
+    )
     voice = buy(account, VoiceApplicationSid=doomed, SmsApplicationSid=kept)
     sms = buy(account, SmsApplicationSid=doomed)
     other = buy(account, VoiceApplicationSid=kept)
@@ -335,12 +406,20 @@ def test_deleting_an_application_clears_it_from_the_numbers_naming_it(account):
     def current(number):
         return account.http.get(f"{account.numbers_path}/{number['sid']}").json()
 
-    assert (current(both)["voice_application_sid"], current(both)["sms_application_sid"]) == (None, None)
+    assert (current(both)["voice_application_sid"], current(both)["sms_application_sid"]) == (
+        None,
+        None,
+    )
     assert current(both)["voice_url"] == "https://example.com/v"  # its own URLs apply again
-    assert (current(voice)["voice_application_sid"], current(voice)["sms_application_sid"]) == (None, kept)
+    assert (current(voice)["voice_application_sid"], current(voice)["sms_application_sid"]) == (
+        None,
+        kept,
+    )
     assert current(sms)["sms_application_sid"] is None
     assert current(other) == other  # untouched, not even its version
-    listed = {n["sid"]: n for n in account.http.get(account.numbers_path).json()["incoming_phone_numbers"]}
+    listed = {
+        n["sid"]: n for n in account.http.get(account.numbers_path).json()["incoming_phone_numbers"]
+    }
     assert listed[both["sid"]]["voice_application_sid"] is None
     assert listed[voice["sid"]]["voice_application_sid"] is None
     assert listed[voice["sid"]]["sms_application_sid"] == kept
@@ -354,7 +433,10 @@ def test_the_lookup_for_traffic_gives_every_setting(account, db):
     assert found.sid == created["sid"] and found.project_id == account.project_id
     assert (found.voice_url, found.voice_method) == ("https://example.com/voice.xml", "GET")
     assert found.voice_caller_id_lookup is True
-    assert (found.sms_url, found.sms_fallback_url) == ("http://example.com:8080/sms.xml?x=1", "https://example.com/sms-fallback.xml")
+    assert (found.sms_url, found.sms_fallback_url) == (
+        "http://example.com:8080/sms.xml?x=1",
+        "https://example.com/sms-fallback.xml",
+    )
     assert asyncio.run(applications.get(db, "another-project", created["sid"])) is None
     assert asyncio.run(applications.get(db, account.project_id, "nope")) is None
 
@@ -362,13 +444,23 @@ def test_the_lookup_for_traffic_gives_every_setting(account, db):
 def test_the_command_line_creates_an_application_the_api_serves(account, db):
     runner = CliRunner()
     environment = {"NUMBERSMITH_DATABASE_URL": str(db.url)}
-    made = runner.invoke(main, ["application", "create", "--project", account.project_id, "--name", "ivr"], env=environment)
+    made = runner.invoke(
+        main,
+        ["application", "create", "--project", account.project_id, "--name", "ivr"],
+        env=environment,
+    )
     assert made.exit_code == 0, made.output
     sid = made.stdout.strip()
     fetched = account.http.get(path(account, sid)).json()
     assert fetched["friendly_name"] == "ivr" and fetched["voice_method"] == "POST"
     assert buy(account, VoiceApplicationSid=sid)["voice_application_sid"] == sid
-    too_long = runner.invoke(main, ["application", "create", "--project", account.project_id, "--name", "x" * 65], env=environment)
+    too_long = runner.invoke(
+        main,
+        ["application", "create", "--project", account.project_id, "--name", "x" * 65],
+        env=environment,
+    )
     assert too_long.exit_code == 1 and "64" in too_long.output
-    unknown = runner.invoke(main, ["application", "create", "--project", "nope", "--name", "ivr"], env=environment)
+    unknown = runner.invoke(
+        main, ["application", "create", "--project", "nope", "--name", "ivr"], env=environment
+    )
     assert unknown.exit_code == 1 and "no project" in unknown.output

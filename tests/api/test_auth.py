@@ -25,7 +25,9 @@ def test_no_credentials(account, app_client):
 
 
 def test_wrong_token(account, app_client):
-    assert_error(client(app_client, account.project_id, "PTwrong").get(account.numbers_path), 401, 20003)
+    assert_error(
+        client(app_client, account.project_id, "PTwrong").get(account.numbers_path), 401, 20003
+    )
 
 
 def test_a_token_is_bound_to_its_project(account, db, app_client):
@@ -37,7 +39,12 @@ def test_a_token_is_bound_to_its_project(account, db, app_client):
 
 @pytest.mark.parametrize(
     "header",
-    ["Bearer abc", "Basic !!!notbase64", "Basic " + base64.b64encode(b"no-colon").decode(), "Basic"],
+    [
+        "Bearer abc",
+        "Basic !!!notbase64",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic",
+    ],
 )
 def test_malformed_authorization_headers(account, app_client, header):
     http = TestClient(app_client.app, raise_server_exceptions=False)
@@ -70,7 +77,11 @@ def test_a_revoked_token_stops_working_within_a_second(account, db, app_client):
 
 def test_a_token_never_seen_is_checked_even_after_another_succeeded(account, db, app_client):
     assert account.http.get(account.numbers_path).status_code == 200
-    assert_error(client(app_client, account.project_id, account.token + "x").get(account.numbers_path), 401, 20003)
+    assert_error(
+        client(app_client, account.project_id, account.token + "x").get(account.numbers_path),
+        401,
+        20003,
+    )
 
 
 def test_tokens_are_stored_hashed(account, db):

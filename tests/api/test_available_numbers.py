@@ -356,9 +356,7 @@ def test_filters_no_synthetic_number_fails_exclude_nothing(account):
     ]:  # fmt: skip
         found = search(account, PageSize=10, AreaCode="212", **query)
         assert len(found) == 10, query
-        assert all(
-            n["capabilities"] == {"voice": True, "SMS": True, "MMS": True} for n in found
-        )
+        assert all(n["capabilities"] == {"voice": True, "SMS": True, "MMS": True} for n in found)
         assert all(n["beta"] is False for n in found)
 
 

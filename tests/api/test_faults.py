@@ -41,7 +41,11 @@ def read_only(db: Database) -> Iterator[Switch]:
     with psycopg.connect(admin_dsn, autocommit=True) as admin:
 
         def switch(on: bool) -> None:
-            setting = "SET default_transaction_read_only = on" if on else "RESET default_transaction_read_only"
+            setting = (
+                "SET default_transaction_read_only = on"
+                if on
+                else "RESET default_transaction_read_only"
+            )
             admin.execute(f'ALTER DATABASE "{url.database}" {setting}')
             db.engine.dispose()  # the pool's next connections start read-only, or not
 

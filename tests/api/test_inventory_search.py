@@ -125,7 +125,9 @@ def test_a_sparse_inventory_finds_every_free_number_that_matches(db, search):
     # A few numbers in each of many blocks, as years of sales leave an inventory; some sold.
     rng = random.Random(5)
     exchanges = area_code_space("310").exchanges[:40]
-    numbers = sorted({f"+1310{rng.choice(exchanges)}{rng.randrange(10_000):04d}" for _ in range(1500)})
+    numbers = sorted(
+        {f"+1310{rng.choice(exchanges)}{rng.randrange(10_000):04d}" for _ in range(1500)}
+    )
     stock(db, numbers)
     sold = rng.sample(numbers, 200)
     sell(db, sold)

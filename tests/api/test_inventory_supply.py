@@ -37,8 +37,12 @@ def operator(db):
     app = create_app(Settings(database_url=str(db.url), supply="inventory"), database=db)
     with TestClient(app, raise_server_exceptions=False) as http:
         http.auth = (credentials.project_id, credentials.api_token)
-        http.numbers_path = f"/2010-04-01/Accounts/{credentials.project_id}/IncomingPhoneNumbers.json"
-        http.search_path = f"/2010-04-01/Accounts/{credentials.project_id}/AvailablePhoneNumbers/US/Local.json"
+        http.numbers_path = (
+            f"/2010-04-01/Accounts/{credentials.project_id}/IncomingPhoneNumbers.json"
+        )
+        http.search_path = (
+            f"/2010-04-01/Accounts/{credentials.project_id}/AvailablePhoneNumbers/US/Local.json"
+        )
         http.credentials = credentials
         yield http
 
@@ -54,7 +58,9 @@ def test_only_inventory_numbers_can_be_bought(db, operator):
     assert number["origin"] == "hosted"
     assert number["capabilities"] == {"Voice": True, "SMS": True, "MMS": False, "Fax": False}
     assert_error(operator.post(operator.numbers_path, data={"PhoneNumber": BLOCK[3]}), 400, 21422)
-    assert_error(operator.post(operator.numbers_path, data={"PhoneNumber": "+13105570000"}), 400, 21422)
+    assert_error(
+        operator.post(operator.numbers_path, data={"PhoneNumber": "+13105570000"}), 400, 21422
+    )
 
 
 def test_buying_by_area_code_exhausts_the_inventory_then_says_21452(db, operator):
@@ -83,22 +89,39 @@ def test_search_shows_free_inventory_with_what_the_operator_knows(db, operator):
     stock(db, BLOCK[:6], region="CA", locality="Los Angeles", rate_center="LSAN DA 01", lata="730")
     stock(db, BLOCK[6:], sms=False, locality="Santa Monica")
     operator.post(operator.numbers_path, data={"PhoneNumber": BLOCK[0]})
-    found = operator.get(operator.search_path, params={"AreaCode": "310"}).json()["available_phone_numbers"]
+    found = operator.get(operator.search_path, params={"AreaCode": "310"}).json()[
+        "available_phone_numbers"
+    ]
     assert {n["phone_number"] for n in found} == set(BLOCK[1:])
     sample = next(n for n in found if n["phone_number"] == BLOCK[1])
     assert (sample["region"], sample["locality"], sample["rate_center"], sample["lata"]) == (
-        "CA", "Los Angeles", "LSAN DA 01", "730",
+        "CA",
+        "Los Angeles",
+        "LSAN DA 01",
+        "730",
     )
     with_sms = operator.get(operator.search_path, params={"SmsEnabled": "true"}).json()
     assert {n["phone_number"] for n in with_sms["available_phone_numbers"]} == set(BLOCK[1:6])
     contains = operator.get(operator.search_path, params={"Contains": "*5560007"}).json()
     assert [n["phone_number"] for n in contains["available_phone_numbers"]] == [BLOCK[7]]
-    in_city = operator.get(operator.search_path, params={"InRegion": "CA", "InLocality": "los angeles"}).json()
+    in_city = operator.get(
+        operator.search_path, params={"InRegion": "CA", "InLocality": "los angeles"}
+    ).json()
     assert {n["phone_number"] for n in in_city["available_phone_numbers"]} == set(BLOCK[1:6])
     # Every result can be bought, and buying it shows the same place.
     for result in found:
-        assert operator.post(operator.numbers_path, data={"PhoneNumber": result["phone_number"]}).status_code == 201
-    assert operator.get(operator.search_path, params={"AreaCode": "310"}).json()["available_phone_numbers"] == []
+        assert (
+            operator.post(
+                operator.numbers_path, data={"PhoneNumber": result["phone_number"]}
+            ).status_code
+            == 201
+        )
+    assert (
+        operator.get(operator.search_path, params={"AreaCode": "310"}).json()[
+            "available_phone_numbers"
+        ]
+        == []
+    )
 
 
 def test_search_keeps_to_the_country_and_kind_asked_for(db, operator):

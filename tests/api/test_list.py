@@ -32,7 +32,9 @@ def test_the_envelope_has_the_meta_keys_and_one_records_key(account):
     assert set(body) == META_KEYS | {"incoming_phone_numbers"}
     assert body["page"] == 0 and body["page_size"] == 50
     assert body["next_page_uri"] is None and body["previous_page_uri"] is None
-    assert body["first_page_uri"].startswith(f"/api/laml/2010-04-01/Accounts/{account.project_id}/IncomingPhoneNumbers.json?")
+    assert body["first_page_uri"].startswith(
+        f"/api/laml/2010-04-01/Accounts/{account.project_id}/IncomingPhoneNumbers.json?"
+    )
 
 
 def test_paging_visits_every_number_once_newest_first(account):
@@ -51,9 +53,13 @@ def test_next_page_uri_repeats_the_filters(account):
     for _ in range(3):
         buy(account, AreaCode="212")
     buy(account, AreaCode="415")
-    first = account.http.get(account.numbers_path, params={"PhoneNumber": "+1212", "PageSize": 2}).json()
+    first = account.http.get(
+        account.numbers_path, params={"PhoneNumber": "+1212", "PageSize": 2}
+    ).json()
     query = parse_qs(urlsplit(first["next_page_uri"]).query)
-    assert query["PhoneNumber"] == ["+1212"] and query["PageSize"] == ["2"] and query["Page"] == ["1"]
+    assert (
+        query["PhoneNumber"] == ["+1212"] and query["PageSize"] == ["2"] and query["Page"] == ["1"]
+    )
     assert query["PageToken"][0].startswith("PA")
     numbers = [n["phone_number"] for body in pages(account, {"PhoneNumber": "+1212", "PageSize": 2})
                for n in body["incoming_phone_numbers"]]  # fmt: skip
@@ -125,4 +131,7 @@ def test_bad_paging_and_filters(account, query, code):
 
 
 def test_page_size_of_1000_is_accepted(account):
-    assert account.http.get(account.numbers_path, params={"PageSize": 1000}).json()["page_size"] == 1000
+    assert (
+        account.http.get(account.numbers_path, params={"PageSize": 1000}).json()["page_size"]
+        == 1000
+    )

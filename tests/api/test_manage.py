@@ -14,14 +14,19 @@ def buy(account, **form):
 
 def test_fetch_returns_what_the_purchase_returned(account):
     number = buy(account, VoiceUrl="https://example.com/v")
-    for path in (f"{account.numbers_path}/{number['sid']}", f"{account.numbers_path}/{number['sid']}.json"):
+    for path in (
+        f"{account.numbers_path}/{number['sid']}",
+        f"{account.numbers_path}/{number['sid']}.json",
+    ):
         response = account.http.get(path)
         assert response.status_code == 200
         assert response.json() == number
 
 
 def test_fetching_an_unknown_sid_is_20404(account):
-    assert_error(account.http.get(f"{account.numbers_path}/b3877c40-0000-0000-0000-000000000000"), 404, 20404)
+    assert_error(
+        account.http.get(f"{account.numbers_path}/b3877c40-0000-0000-0000-000000000000"), 404, 20404
+    )
 
 
 def test_update_changes_only_what_is_sent(account):
@@ -46,21 +51,26 @@ def test_update_changes_only_what_is_sent(account):
 def test_update_moves_date_updated(account):
     number = buy(account)
     time.sleep(1.1)  # RFC 2822 dates have one-second resolution
-    updated = account.http.post(f"{account.numbers_path}/{number['sid']}", data={"SmsMethod": "GET"}).json()
+    updated = account.http.post(
+        f"{account.numbers_path}/{number['sid']}", data={"SmsMethod": "GET"}
+    ).json()
     assert updated["date_updated"] != number["date_updated"]
     assert updated["date_created"] == number["date_created"]
 
 
 def test_update_can_clear_a_url(account):
     number = buy(account, VoiceUrl="https://example.com/v")
-    updated = account.http.post(f"{account.numbers_path}/{number['sid']}", data={"VoiceUrl": ""}).json()
+    updated = account.http.post(
+        f"{account.numbers_path}/{number['sid']}", data={"VoiceUrl": ""}
+    ).json()
     assert updated["voice_url"] is None
 
 
 def test_update_ignores_area_code_and_phone_number(account):
     number = buy(account)
     updated = account.http.post(
-        f"{account.numbers_path}/{number['sid']}", data={"PhoneNumber": "+12125551234", "AreaCode": "212"}
+        f"{account.numbers_path}/{number['sid']}",
+        data={"PhoneNumber": "+12125551234", "AreaCode": "212"},
     ).json()
     assert updated["phone_number"] == number["phone_number"]
 
@@ -68,14 +78,20 @@ def test_update_ignores_area_code_and_phone_number(account):
 def test_bad_update_changes_nothing(account):
     number = buy(account, VoiceUrl="https://example.com/v")
     response = account.http.post(
-        f"{account.numbers_path}/{number['sid']}", data={"VoiceUrl": "https://example.com/x", "SmsMethod": "PATCH"}
+        f"{account.numbers_path}/{number['sid']}",
+        data={"VoiceUrl": "https://example.com/x", "SmsMethod": "PATCH"},
     )
     assert_error(response, 400, 21209)
-    assert account.http.get(f"{account.numbers_path}/{number['sid']}").json()["voice_url"] == "https://example.com/v"
+    assert (
+        account.http.get(f"{account.numbers_path}/{number['sid']}").json()["voice_url"]
+        == "https://example.com/v"
+    )
 
 
 def test_updating_an_unknown_sid_is_20404(account):
-    assert_error(account.http.post(f"{account.numbers_path}/nope", data={"VoiceUrl": ""}), 404, 20404)
+    assert_error(
+        account.http.post(f"{account.numbers_path}/nope", data={"VoiceUrl": ""}), 404, 20404
+    )
 
 
 def test_release_answers_204_with_an_empty_body_and_frees_the_number(account):
@@ -101,10 +117,16 @@ def test_projects_are_isolated(account, db, app_client):
     other = new_account(db, app_client, "other")
     # Through its own account path, the other project cannot see the number exists.
     assert_error(other.http.get(f"{other.numbers_path}/{number['sid']}"), 404, 20404)
-    assert_error(other.http.post(f"{other.numbers_path}/{number['sid']}", data={"FriendlyName": "mine"}), 404, 20404)
+    assert_error(
+        other.http.post(f"{other.numbers_path}/{number['sid']}", data={"FriendlyName": "mine"}),
+        404,
+        20404,
+    )
     assert_error(other.http.delete(f"{other.numbers_path}/{number['sid']}"), 404, 20404)
     assert other.http.get(other.numbers_path).json()["incoming_phone_numbers"] == []
     # Through the owner's account path, it is refused like bad credentials.
     for method in ("get", "delete"):
-        assert_error(getattr(other.http, method)(f"{account.numbers_path}/{number['sid']}"), 401, 20003)
+        assert_error(
+            getattr(other.http, method)(f"{account.numbers_path}/{number['sid']}"), 401, 20003
+        )
     assert account.http.get(f"{account.numbers_path}/{number['sid']}").json() == number

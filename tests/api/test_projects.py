@@ -51,7 +51,11 @@ def test_the_admin_token_creates_projects_that_work_at_once(admin):
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, bearer("not-the-token"), {"Authorization": "Basic YWRtaW46YW4tYWRtaW4tdG9rZW4tZm9yLXRlc3Rz"}],
+    [
+        {},
+        bearer("not-the-token"),
+        {"Authorization": "Basic YWRtaW46YW4tYWRtaW4tdG9rZW4tZm9yLXRlc3Rz"},
+    ],
 )
 def test_without_the_admin_token_no_project_is_created(admin, headers):
     assert_error(admin.post(PROJECTS, headers=headers), 401, 20003)
@@ -102,7 +106,9 @@ def test_reset_wipes_the_projects_numbers_applications_and_journal(db, app_clien
     journal = account.http.get(f"/api/numbersmith/v1/Accounts/{account.project_id}/Deliveries")
     assert journal.status_code == 200
     assert journal.json()["deliveries"] == []
-    fetched = account.http.get(f"/api/numbersmith/v1/Accounts/{account.project_id}/InboundMessages/{sent.json()['sid']}")
+    fetched = account.http.get(
+        f"/api/numbersmith/v1/Accounts/{account.project_id}/InboundMessages/{sent.json()['sid']}"
+    )
     assert_error(fetched, 404, 20404)
     # The number can be bought again at once; the token still works; the neighbour keeps its own.
     again = buy(account, PhoneNumber=number["phone_number"])
@@ -135,7 +141,9 @@ def test_reset_needs_the_projects_own_token_with_the_numbers_scope(db, app_clien
     assert_error(other.http.post(reset_path(account.project_id)), 401, 20003)
     assert_error(app_client.post(reset_path(account.project_id)), 401, 20003)
     assert_error(
-        app_client.post(reset_path(account.project_id), auth=(account.project_id, value)), 401, 20003
+        app_client.post(reset_path(account.project_id), auth=(account.project_id, value)),
+        401,
+        20003,
     )
     assert len(account.http.get(account.numbers_path).json()["incoming_phone_numbers"]) == 1
 

@@ -34,26 +34,37 @@ def test_a_fault_of_the_server_answers_json_20500_and_is_logged(account, monkeyp
 
 
 def test_a_body_over_64_kib_is_refused(account):
-    response = account.http.post(account.numbers_path, data={"AreaCode": "310", "FriendlyName": "x" * 70_000})
+    response = account.http.post(
+        account.numbers_path, data={"AreaCode": "310", "FriendlyName": "x" * 70_000}
+    )
     assert_error(response, 413, 20001)
     assert account.http.get(account.numbers_path).json()["incoming_phone_numbers"] == []
 
 
 def test_a_non_form_body_is_refused(account):
-    response = account.http.post(account.numbers_path, content=b'{"AreaCode": "310"}', headers={"Content-Type": "application/json"})
+    response = account.http.post(
+        account.numbers_path,
+        content=b'{"AreaCode": "310"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert_error(response, 415, 20001)
 
 
 def test_a_body_that_is_not_utf8_is_refused(account):
     response = account.http.post(
-        account.numbers_path, content=b"AreaCode=310&FriendlyName=\xff\xfe",
+        account.numbers_path,
+        content=b"AreaCode=310&FriendlyName=\xff\xfe",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert_error(response, 400, 20001)
 
 
 def test_nul_characters_are_refused(account):
-    assert_error(account.http.post(account.numbers_path, data={"AreaCode": "310", "FriendlyName": "a\x00b"}), 400, 20001)
+    assert_error(
+        account.http.post(account.numbers_path, data={"AreaCode": "310", "FriendlyName": "a\x00b"}),
+        400,
+        20001,
+    )
 
 
 def test_health(app_client):
@@ -64,13 +75,30 @@ def test_health(app_client):
 
 def test_openapi_describes_every_operation_and_parameter(app_client):
     document = app_client.get("/openapi.json").json()
-    collection = document["paths"]["/api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"]
-    instance = document["paths"]["/api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json"]
+    collection = document["paths"][
+        "/api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
+    ]
+    instance = document["paths"][
+        "/api/laml/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json"
+    ]
     assert set(collection) >= {"get", "post"} and set(instance) >= {"get", "post", "delete"}
-    create = collection["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
-    assert {"AreaCode", "PhoneNumber", "VoiceUrl", "VoiceReceiveMode", "StatusCallbackMethod"} <= set(create["properties"])
+    create = collection["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"][
+        "schema"
+    ]
+    assert {
+        "AreaCode",
+        "PhoneNumber",
+        "VoiceUrl",
+        "VoiceReceiveMode",
+        "StatusCallbackMethod",
+    } <= set(create["properties"])
     assert "201" in collection["post"]["responses"] and "204" in instance["delete"]["responses"]
-    assert document["components"]["schemas"]["Error"]["required"] == ["code", "message", "more_info", "status"]
+    assert document["components"]["schemas"]["Error"]["required"] == [
+        "code",
+        "message",
+        "more_info",
+        "status",
+    ]
 
 
 def test_the_docs_page_and_its_assets_are_served(app_client):

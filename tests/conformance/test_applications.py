@@ -152,7 +152,5 @@ def test_a_number_hands_its_traffic_to_an_application_until_it_is_deleted(client
 
 
 def test_a_number_cannot_name_an_application_that_does_not_exist(numbers):
-    error = refusal(
-        lambda: numbers.create(area_code="310", sms_application_sid=str(uuid.uuid4()))
-    )
+    error = refusal(lambda: numbers.create(area_code="310", sms_application_sid=str(uuid.uuid4())))
     assert (error.status, error.code) == (400, 21420)

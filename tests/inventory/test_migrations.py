@@ -61,13 +61,17 @@ def test_inventory_details_become_shared_profiles(empty_db):
     upgrade(empty_db)
 
     with empty_db.engine.connect() as connection:
-        found = connection.execute(
-            sa.text(
-                "SELECT n.phone_number, n.area_code, n.iso_country, n.pick, n.owned, n.toll_free, p.*"
-                " FROM inventory_numbers n"
-                " JOIN inventory_profiles p ON p.id = n.profile_id ORDER BY n.phone_number"
+        found = (
+            connection.execute(
+                sa.text(
+                    "SELECT n.phone_number, n.area_code, n.iso_country, n.pick, n.owned, n.toll_free, p.*"
+                    " FROM inventory_numbers n"
+                    " JOIN inventory_profiles p ON p.id = n.profile_id ORDER BY n.phone_number"
+                )
             )
-        ).mappings().all()
+            .mappings()
+            .all()
+        )
         profiles = connection.execute(sa.text("SELECT count(*) FROM inventory_profiles")).scalar()
     assert profiles == 3  # numbers with the same details share one
     assert [

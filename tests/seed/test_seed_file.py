@@ -73,17 +73,39 @@ def refusal(text: str, *, json_syntax: bool = False) -> SeedError:
         ("projects:\n  - project_id: [unclosed\n", 3, "not valid YAML"),
         ("colour: red\n", 1, "unknown key 'colour'"),
         ("projects:\n  - api_token: PT\n", 2, "project_id is required"),
-        ("projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14155550100'\n", 5,
-         "+14155550100 is not a number we supply"),
-        ("projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14153880100'\n"
-         "        sms_url: ftp://example.com\n", 6, "sms_url is not a fully-qualified http or https URL"),
-        ("projects:\n  - project_id: p\n    api_token: PT\n    applications:\n      - voice_url: https://a.example\n", 5,
-         "friendly_name is required"),
-        ("projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14153880100'\n"
-         "        voice_caller_id_lookup: maybe\n", 6, "voice_caller_id_lookup must be true or false"),
-        ("inventory:\n  - first: '+13103380000'\n    last: '+13123380000'\n", 2, "in different area codes"),
+        (
+            "projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14155550100'\n",
+            5,
+            "+14155550100 is not a number we supply",
+        ),
+        (
+            "projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14153880100'\n"
+            "        sms_url: ftp://example.com\n",
+            6,
+            "sms_url is not a fully-qualified http or https URL",
+        ),
+        (
+            "projects:\n  - project_id: p\n    api_token: PT\n    applications:\n      - voice_url: https://a.example\n",
+            5,
+            "friendly_name is required",
+        ),
+        (
+            "projects:\n  - project_id: p\n    api_token: PT\n    numbers:\n      - phone_number: '+14153880100'\n"
+            "        voice_caller_id_lookup: maybe\n",
+            6,
+            "voice_caller_id_lookup must be true or false",
+        ),
+        (
+            "inventory:\n  - first: '+13103380000'\n    last: '+13123380000'\n",
+            2,
+            "in different area codes",
+        ),
         ("projects: 3\n", 1, "projects must be a list"),
-        ("projects:\n  - project_id: " + "x" * 37 + "\n    api_token: PT\n", 2, "at most 36 characters"),
+        (
+            "projects:\n  - project_id: " + "x" * 37 + "\n    api_token: PT\n",
+            2,
+            "at most 36 characters",
+        ),
     ],
 )
 def test_a_bad_yaml_file_is_refused_with_the_line_and_reason(text, line, reason):

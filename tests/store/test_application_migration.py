@@ -33,7 +33,9 @@ def test_existing_applications_keep_their_sid_name_and_date_and_get_defaults(emp
     upgrade(empty_db, "0007")
     with empty_db.engine.begin() as connection:
         connection.execute(
-            sa.text("INSERT INTO projects (id, name, signing_key, date_created) VALUES (:p, 'p', 'k', 0)"),
+            sa.text(
+                "INSERT INTO projects (id, name, signing_key, date_created) VALUES (:p, 'p', 'k', 0)"
+            ),
             {"p": PROJECT},
         )
         connection.execute(
@@ -53,7 +55,9 @@ def test_existing_applications_keep_their_sid_name_and_date_and_get_defaults(emp
     assert first is not None
     assert first.friendly_name == "first"
     assert first.date_created == first.date_updated == 1_000_000
-    assert (first.voice_url, first.sms_url, first.status_callback, first.sms_status_callback) == (None,) * 4
+    assert (first.voice_url, first.sms_url, first.status_callback, first.sms_status_callback) == (
+        None,
+    ) * 4
     assert {first.voice_method, first.voice_fallback_method, first.sms_method, first.sms_fallback_method,
             first.status_callback_method, first.sms_status_callback_method} == {"POST"}  # fmt: skip
     assert first.voice_caller_id_lookup is False

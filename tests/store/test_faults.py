@@ -44,11 +44,18 @@ def test_a_full_or_read_only_sqlite_database_is_a_fault_and_a_bad_statement_is_n
         writing=True,
     )
     assert full is not None and full.reads_work and full.cause.startswith("SQLITE_FULL")
-    read_only = sqlite_fault(sqlite_error("PRAGMA query_only = ON", "INSERT INTO t VALUES (1)"), writing=True)
+    read_only = sqlite_fault(
+        sqlite_error("PRAGMA query_only = ON", "INSERT INTO t VALUES (1)"), writing=True
+    )
     assert read_only is not None and read_only.cause.startswith("SQLITE_READONLY")
 
     assert sqlite_fault(sqlite_error("SELECT * FROM missing"), writing=False) is None
-    assert sqlite_fault(sqlite_error("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (1)"), writing=True) is None
+    assert (
+        sqlite_fault(
+            sqlite_error("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (1)"), writing=True
+        )
+        is None
+    )
     assert sqlite_fault(ValueError("not the driver's"), writing=True) is None
 
 

@@ -31,9 +31,7 @@ def db(path: Path):
     database.dispose()
 
 
-_ADD = projects.insert().values(
-    id=sa.bindparam("id"), name="p", signing_key="k", date_created=0
-)
+_ADD = projects.insert().values(id=sa.bindparam("id"), name="p", signing_key="k", date_created=0)
 
 
 def committed(path: Path) -> set[str]:

@@ -79,7 +79,9 @@ class Clients:
                 known = self.confirmed[n % len(self.confirmed)] if self.confirmed else None
             return http.get(known["uri"]) if known else None
         if kind == "search":
-            path = f"/2010-04-01/Accounts/{self.server.project_id}/AvailablePhoneNumbers/US/Local.json"
+            path = (
+                f"/2010-04-01/Accounts/{self.server.project_id}/AvailablePhoneNumbers/US/Local.json"
+            )
             return http.get(path, params={"AreaCode": "415", "PageSize": 5})
         if kind == "health":
             return http.get("/healthz")
@@ -143,7 +145,9 @@ def _body(response: httpx.Response) -> Any:
 
 def refused_purchases(since: float) -> Callable[[list[Answer]], bool]:
     def condition(answers: list[Answer]) -> bool:
-        return sum(1 for a in answers if a.kind == "buy" and a.status == 503 and a.sent > since) >= 20
+        return (
+            sum(1 for a in answers if a.kind == "buy" and a.status == 503 and a.sent > since) >= 20
+        )
 
     return condition
 
@@ -153,7 +157,9 @@ def assert_answered_as_a_service(answers: list[Answer]) -> None:
     every 503 is the vendor's error shape with code 20503 and a Retry-After."""
     unanswered = [a for a in answers if a.status is None]
     assert not unanswered, f"{len(unanswered)} requests got no HTTP answer: {unanswered[:3]}"
-    server_errors = [a for a in answers if a.status is not None and a.status >= 500 and a.status != 503]
+    server_errors = [
+        a for a in answers if a.status is not None and a.status >= 500 and a.status != 503
+    ]
     assert not server_errors, server_errors[:3]
     for answer in answers:
         if answer.status == 503:
@@ -174,7 +180,9 @@ def listed_sids(server: Server) -> set[str]:
     auth = (server.project_id, server.api_token)
     sids: set[str] = set()
     with httpx.Client(base_url=server.base_url, auth=auth, timeout=60) as http:
-        uri: str | None = f"/2010-04-01/Accounts/{server.project_id}/IncomingPhoneNumbers.json?PageSize=1000"
+        uri: str | None = (
+            f"/2010-04-01/Accounts/{server.project_id}/IncomingPhoneNumbers.json?PageSize=1000"
+        )
         while uri is not None:
             page = http.get(uri)
             assert page.status_code == 200, page.text
@@ -195,7 +203,9 @@ def postgres() -> Iterator[PrivatePostgres]:
         pytest.skip(str(exc))
 
 
-def test_postgresql_stopped_and_started_under_load(postgres: PrivatePostgres, tmp_path: Path) -> None:
+def test_postgresql_stopped_and_started_under_load(
+    postgres: PrivatePostgres, tmp_path: Path
+) -> None:
     log_path = tmp_path / "server.log"
     server = start(postgres.url, log_path=log_path)
     clients = Clients(server, ["buy", "buy", "buy", "list", "fetch", "search", "health"])
@@ -342,7 +352,9 @@ def log_through_a_pipe(log_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(params=["small filesystem", "file size limit"])
-def disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SmallFilesystem | FileSizeLimit]:
+def disk(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[SmallFilesystem | FileSizeLimit]:
     """Where the database lives, and a way to fill it up and free it again."""
     if request.param == "file size limit":
         limited = FileSizeLimit(tmp_path)

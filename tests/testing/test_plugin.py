@@ -94,12 +94,14 @@ def test_a_suite_attaches_to_a_running_server_with_its_admin_token(pytester, mon
             """
         )
         attached = pytester.runpytest_subprocess(
-            "-p", "no:cacheprovider",
+            "-p",
+            "no:cacheprovider",
             f"--numbersmith-url={running.base_url}",
             f"--numbersmith-admin-token={running.admin_token}",
         )
         wrong = pytester.runpytest_subprocess(
-            "-p", "no:cacheprovider",
+            "-p",
+            "no:cacheprovider",
             f"--numbersmith-url={running.base_url}",
             "--numbersmith-admin-token=wrong",
         )

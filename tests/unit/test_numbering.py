@@ -43,7 +43,9 @@ def test_known_area_codes_are_supplied(area_code):
     assert space.size >= 100 * 10_000
 
 
-@pytest.mark.parametrize("area_code", ["100", "011", "911", "999", "abc", "31", "3100", "900", "555"])
+@pytest.mark.parametrize(
+    "area_code", ["100", "011", "911", "999", "abc", "31", "3100", "900", "555"]
+)
 def test_unknown_or_special_area_codes_are_not_supplied(area_code):
     assert numbering.area_code_space(area_code) is None
 

@@ -96,7 +96,11 @@ class Authenticator:
         header = request.headers.get("authorization")
         principal = await self._principal(header) if header else None
         # Checked here rather than by _checked: every request comes this way.
-        if principal is None or scope not in principal.scopes or principal.project_id != account_sid:
+        if (
+            principal is None
+            or scope not in principal.scopes
+            or principal.project_id != account_sid
+        ):
             raise _refusal(principal, account_sid)
         return principal.project_id
 

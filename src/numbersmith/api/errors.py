@@ -56,8 +56,15 @@ class ApiError(Exception):
         self.message = message
 
 
-def error_response(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    body = {"code": code, "message": message, "more_info": MORE_INFO.format(code=code), "status": status}
+def error_response(
+    status: int, code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    body = {
+        "code": code,
+        "message": message,
+        "more_info": MORE_INFO.format(code=code),
+        "status": status,
+    }
     return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
 
 
@@ -87,7 +94,9 @@ def database_unavailable(*, reads_work: bool, outcome_unknown: bool) -> Response
 
 
 def authentication_failed() -> ApiError:
-    return ApiError(401, AUTHENTICATION_FAILED, "Authentication Error - invalid username or password")
+    return ApiError(
+        401, AUTHENTICATION_FAILED, "Authentication Error - invalid username or password"
+    )
 
 
 def not_found(path: str) -> ApiError:
@@ -103,7 +112,10 @@ _SETTING_ERRORS: dict[type[domain.SettingError], tuple[int, str]] = {
     domain.InvalidFriendlyName: (INVALID_FRIENDLY_NAME, "{name} must be 1 to 64 characters long"),
     domain.FriendlyNameRequired: (INVALID_FRIENDLY_NAME, "{name} is required"),
     domain.InvalidReference: (INVALID_PARAMETER, "{name} must be at most 64 characters long"),
-    domain.ApplicationNotFound: (APPLICATION_NOT_FOUND, "{name} does not name an application of this account"),
+    domain.ApplicationNotFound: (
+        APPLICATION_NOT_FOUND,
+        "{name} does not name an application of this account",
+    ),
 }
 
 
@@ -117,16 +129,28 @@ def from_provisioning(error: domain.ProvisioningError, wire_name: WireName, path
     if isinstance(error, domain.MagicInvalidNumber):
         return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, f"PhoneNumber {error} is invalid")
     if isinstance(error, domain.MissingNumberOrAreaCode):
-        return ApiError(400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required")
+        return ApiError(
+            400, PHONE_NUMBER_OR_AREA_CODE_REQUIRED, "A PhoneNumber or an AreaCode is required"
+        )
     if isinstance(error, domain.AreaCodeOfOtherKind):
-        kind = "not a toll-free area code" if error.toll_free_wanted else "a toll-free area code, not a local one"
+        kind = (
+            "not a toll-free area code"
+            if error.toll_free_wanted
+            else "a toll-free area code, not a local one"
+        )
         return ApiError(400, INVALID_AREA_CODE, f"AreaCode {error} is {kind}")
     if isinstance(error, domain.InvalidAreaCode):
-        return ApiError(400, INVALID_AREA_CODE, f"AreaCode {error} is not a valid US or Canadian area code")
+        return ApiError(
+            400, INVALID_AREA_CODE, f"AreaCode {error} is not a valid US or Canadian area code"
+        )
     if isinstance(error, domain.AreaCodeExhausted):
-        return ApiError(400, NO_NUMBERS_IN_AREA_CODE, f"No phone numbers are available in area code {error}")
+        return ApiError(
+            400, NO_NUMBERS_IN_AREA_CODE, f"No phone numbers are available in area code {error}"
+        )
     if isinstance(error, domain.InvalidPhoneNumber):
-        return ApiError(400, INVALID_PHONE_NUMBER, f"PhoneNumber {error} is not a valid E.164 phone number")
+        return ApiError(
+            400, INVALID_PHONE_NUMBER, f"PhoneNumber {error} is not a valid E.164 phone number"
+        )
     if isinstance(error, domain.NumberUnavailable):
         return ApiError(400, PHONE_NUMBER_UNAVAILABLE, f"PhoneNumber {error} is not available")
     raise TypeError(f"no wire form for {type(error).__name__}")  # pragma: no cover

@@ -48,7 +48,11 @@ def list_filter(query: dict[str, str]) -> tuple[ListFilter, list[tuple[str, str]
     if "phone_number" in given:
         text = _FORMATTING.sub("", given["phone_number"])
         if not _PATTERN.fullmatch(text):
-            raise ApiError(400, INVALID_PHONE_NUMBER, "PhoneNumber must be digits, optionally with a leading + and * wildcards")
+            raise ApiError(
+                400,
+                INVALID_PHONE_NUMBER,
+                "PhoneNumber must be digits, optionally with a leading + and * wildcards",
+            )
         # A leading + anchors the pattern at the start; otherwise it may match anywhere.
         like = text.replace("*", "_")
         pattern = like + "%" if like.startswith("+") else "%" + like + "%"
@@ -157,7 +161,9 @@ class IncomingPhoneNumbers:
     async def update(self, request: Request) -> Response:
         project = await self.auth.authorize(request, request.path_params["account_sid"], SCOPE)
         form = await forms.read_form(request)
-        number = await numbers.update(self.db, project, _sid(request), forms.decode(forms.SETTINGS, form))
+        number = await numbers.update(
+            self.db, project, _sid(request), forms.decode(forms.SETTINGS, form)
+        )
         return json_response(self.rendered.render(number))
 
     async def release(self, request: Request) -> Response:

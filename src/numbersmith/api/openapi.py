@@ -47,7 +47,9 @@ _APPLICATIONBODY_ERRORS = {
 }
 _APPLICATION_ERRORS = {
     **COMMON_ERRORS,
-    "401": error(f"Authentication failed, or the token lacks the calling, messaging and fax scopes ({errors.AUTHENTICATION_FAILED})."),
+    "401": error(
+        f"Authentication failed, or the token lacks the calling, messaging and fax scopes ({errors.AUTHENTICATION_FAILED})."
+    ),
 }
 _SEARCH_ERRORS = {
     "400": error(
@@ -67,18 +69,42 @@ def _search(operation_id: str, summary: str) -> dict[str, Any]:
             "each can be bought with IncomingPhoneNumbers PhoneNumber=…. Searching again gives "
             "other numbers; a search that matches nothing gives an empty list."
         ),
-        "parameters": query(forms.SEARCH_FILTERS + forms.UNSUPPORTED_SEARCH_FILTERS + forms.SEARCH_PAGING),
-        "responses": {"200": answer("Available numbers.", "AvailablePhoneNumberList"), **COMMON_ERRORS, **_SEARCH_ERRORS},
+        "parameters": query(
+            forms.SEARCH_FILTERS + forms.UNSUPPORTED_SEARCH_FILTERS + forms.SEARCH_PAGING
+        ),
+        "responses": {
+            "200": answer("Available numbers.", "AvailablePhoneNumberList"),
+            **COMMON_ERRORS,
+            **_SEARCH_ERRORS,
+        },
     }
 
 
 @functools.cache
 def document() -> dict[str, Any]:
-    account = {"name": "AccountSid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The project id."}
-    sid = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The phone number's sid."}
+    account = {
+        "name": "AccountSid",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The project id.",
+    }
+    sid = {
+        "name": "Sid",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The phone number's sid.",
+    }
     collection = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers.json"
     instance = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/IncomingPhoneNumbers/{{Sid}}.json"
-    country = {"name": "IsoCountry", "in": "path", "required": True, "schema": {"type": "string", "enum": list(geography.COUNTRIES)}, "description": "ISO 3166-1 alpha-2 country code."}
+    country = {
+        "name": "IsoCountry",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": list(geography.COUNTRIES)},
+        "description": "ISO 3166-1 alpha-2 country code.",
+    }
     countries = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/AvailablePhoneNumbers"
     applications = f"/api/laml/{API_VERSION}/Accounts/{{AccountSid}}/Applications"
     application = {**sid, "description": "The application's sid."}
@@ -94,8 +120,16 @@ def document() -> dict[str, Any]:
         },
         "components": {
             "securitySchemes": {
-                "basic": {"type": "http", "scheme": "basic", "description": "Project id and API token."},
-                "admin": {"type": "http", "scheme": "bearer", "description": "The server's NUMBERSMITH_ADMIN_TOKEN."},
+                "basic": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "Project id and API token.",
+                },
+                "admin": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The server's NUMBERSMITH_ADMIN_TOKEN.",
+                },
             },
             "schemas": openapi_schemas.COMPONENTS,
         },
@@ -107,7 +141,11 @@ def document() -> dict[str, Any]:
                     "operationId": "createIncomingPhoneNumber",
                     "summary": "Buy a phone number, by exact number or by area code",
                     "requestBody": form_body(forms.PURCHASE),
-                    "responses": {"201": answer("The number bought.", "IncomingPhoneNumber"), **COMMON_ERRORS, **BODY_ERRORS},
+                    "responses": {
+                        "201": answer("The number bought.", "IncomingPhoneNumber"),
+                        **COMMON_ERRORS,
+                        **BODY_ERRORS,
+                    },
                 },
                 "get": {
                     "operationId": "listIncomingPhoneNumbers",
@@ -128,13 +166,20 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "fetchIncomingPhoneNumber",
                     "summary": "Fetch one number",
-                    "responses": {"200": answer("The number.", "IncomingPhoneNumber"), **COMMON_ERRORS},
+                    "responses": {
+                        "200": answer("The number.", "IncomingPhoneNumber"),
+                        **COMMON_ERRORS,
+                    },
                 },
                 "post": {
                     "operationId": "updateIncomingPhoneNumber",
                     "summary": "Change the settings given; others stay as they are",
                     "requestBody": form_body(forms.SETTINGS),
-                    "responses": {"200": answer("The number, updated.", "IncomingPhoneNumber"), **COMMON_ERRORS, **BODY_ERRORS},
+                    "responses": {
+                        "200": answer("The number, updated.", "IncomingPhoneNumber"),
+                        **COMMON_ERRORS,
+                        **BODY_ERRORS,
+                    },
                 },
                 "delete": {
                     "operationId": "releaseIncomingPhoneNumber",
@@ -148,7 +193,11 @@ def document() -> dict[str, Any]:
                     "operationId": "createApplication",
                     "summary": "Create an application: URLs that handle the calls and messages of the numbers naming it",
                     "requestBody": _application_body(),
-                    "responses": {"201": answer("The application.", "Application"), **_APPLICATION_ERRORS, **_APPLICATIONBODY_ERRORS},
+                    "responses": {
+                        "201": answer("The application.", "Application"),
+                        **_APPLICATION_ERRORS,
+                        **_APPLICATIONBODY_ERRORS,
+                    },
                 },
                 "get": {
                     "operationId": "listApplications",
@@ -169,13 +218,20 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "fetchApplication",
                     "summary": "Fetch one application",
-                    "responses": {"200": answer("The application.", "Application"), **_APPLICATION_ERRORS},
+                    "responses": {
+                        "200": answer("The application.", "Application"),
+                        **_APPLICATION_ERRORS,
+                    },
                 },
                 "post": {
                     "operationId": "updateApplication",
                     "summary": "Change the settings given (FriendlyName always); others stay as they are",
                     "requestBody": _application_body(),
-                    "responses": {"200": answer("The application, updated.", "Application"), **_APPLICATION_ERRORS, **_APPLICATIONBODY_ERRORS},
+                    "responses": {
+                        "200": answer("The application, updated.", "Application"),
+                        **_APPLICATION_ERRORS,
+                        **_APPLICATIONBODY_ERRORS,
+                    },
                 },
                 "delete": {
                     "operationId": "deleteApplication",
@@ -188,7 +244,10 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "listAvailablePhoneNumberCountries",
                     "summary": "The countries numbers are offered in",
-                    "responses": {"200": answer("The countries.", "AvailablePhoneNumberCountryList"), **COMMON_ERRORS},
+                    "responses": {
+                        "200": answer("The countries.", "AvailablePhoneNumberCountryList"),
+                        **COMMON_ERRORS,
+                    },
                 },
             },
             countries + "/{IsoCountry}.json": {
@@ -196,16 +255,24 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "fetchAvailablePhoneNumberCountry",
                     "summary": "One country and the kinds of number offered in it",
-                    "responses": {"200": answer("The country.", "AvailablePhoneNumberCountry"), **COMMON_ERRORS},
+                    "responses": {
+                        "200": answer("The country.", "AvailablePhoneNumberCountry"),
+                        **COMMON_ERRORS,
+                    },
                 },
             },
             countries + "/{IsoCountry}/Local.json": {
                 "parameters": [account, country],
-                "get": _search("searchLocalAvailablePhoneNumbers", "Search local numbers available to buy"),
+                "get": _search(
+                    "searchLocalAvailablePhoneNumbers", "Search local numbers available to buy"
+                ),
             },
             countries + "/{IsoCountry}/TollFree.json": {
                 "parameters": [account, country],
-                "get": _search("searchTollFreeAvailablePhoneNumbers", "Search toll-free numbers available to buy"),
+                "get": _search(
+                    "searchTollFreeAvailablePhoneNumbers",
+                    "Search toll-free numbers available to buy",
+                ),
             },
             **openapi_own.paths(account),
         },

@@ -41,7 +41,9 @@ def _own_paths(account: dict[str, Any]) -> dict[str, Any]:
                 },
                 "responses": {
                     "201": answer("The project's credentials.", "ProjectCredentials"),
-                    "400": error(f"FriendlyName empty or too long ({errors.INVALID_FRIENDLY_NAME})."),
+                    "400": error(
+                        f"FriendlyName empty or too long ({errors.INVALID_FRIENDLY_NAME})."
+                    ),
                     "401": error(
                         f"Not the admin token, or the server has none ({errors.AUTHENTICATION_FAILED})."
                     ),
@@ -95,7 +97,13 @@ def _repeatable_body(parameters: tuple[forms.Parameter, ...]) -> dict[str, Any]:
 def _traffic_paths(account: dict[str, Any]) -> dict[str, Any]:
     """numbersmith's own routes: simulated inbound traffic and its journal."""
     base = "/api/numbersmith/v1/Accounts/{AccountSid}"
-    exchange = {"name": "Sid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The exchange's sid."}
+    exchange = {
+        "name": "Sid",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The exchange's sid.",
+    }
     return {
         base + "/InboundMessages": {
             "parameters": [account],
@@ -103,7 +111,11 @@ def _traffic_paths(account: dict[str, Any]) -> dict[str, Any]:
                 "operationId": "simulateInboundMessage",
                 "summary": "A message reaches one of the project's numbers: its SMS URL is requested and the LaML it answers runs",
                 "requestBody": _repeatable_body(forms.INBOUND_MESSAGE),
-                "responses": {"201": answer("The exchange.", "InboundMessage"), **COMMON_ERRORS, **_TRAFFIC_ERRORS},
+                "responses": {
+                    "201": answer("The exchange.", "InboundMessage"),
+                    **COMMON_ERRORS,
+                    **_TRAFFIC_ERRORS,
+                },
             },
         },
         base + "/InboundMessages/{Sid}": {
@@ -120,7 +132,11 @@ def _traffic_paths(account: dict[str, Any]) -> dict[str, Any]:
                 "operationId": "simulateInboundCall",
                 "summary": "A call reaches one of the project's numbers and runs to its end, the caller doing as told",
                 "requestBody": _repeatable_body(forms.INBOUND_CALL),
-                "responses": {"201": answer("The call and its transcript.", "InboundCall"), **COMMON_ERRORS, **_TRAFFIC_ERRORS},
+                "responses": {
+                    "201": answer("The call and its transcript.", "InboundCall"),
+                    **COMMON_ERRORS,
+                    **_TRAFFIC_ERRORS,
+                },
             },
         },
         base + "/InboundCalls/{Sid}": {
@@ -128,7 +144,10 @@ def _traffic_paths(account: dict[str, Any]) -> dict[str, Any]:
             "get": {
                 "operationId": "fetchInboundCall",
                 "summary": "A simulated call, as journalled",
-                "responses": {"200": answer("The call and its transcript.", "InboundCall"), **COMMON_ERRORS},
+                "responses": {
+                    "200": answer("The call and its transcript.", "InboundCall"),
+                    **COMMON_ERRORS,
+                },
             },
         },
         base + "/Deliveries": {

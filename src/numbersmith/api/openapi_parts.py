@@ -17,6 +17,7 @@ PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
 }
 
+
 def error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -63,7 +64,9 @@ def query(parameters: tuple[forms.Parameter, ...]) -> list[dict[str, Any]]:
 
 
 COMMON_ERRORS = {
-    "401": error(f"Authentication failed, or the token lacks the numbers scope ({errors.AUTHENTICATION_FAILED})."),
+    "401": error(
+        f"Authentication failed, or the token lacks the numbers scope ({errors.AUTHENTICATION_FAILED})."
+    ),
     "404": error(f"No such resource ({errors.NOT_FOUND})."),
     "405": error(f"Method not allowed ({errors.METHOD_NOT_ALLOWED})."),
     "503": error(

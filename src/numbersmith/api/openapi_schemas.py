@@ -12,7 +12,10 @@ _NULLABLE_STRING = {"type": ["string", "null"]}
 
 
 def _deviation(deviation: deviations.Deviation) -> dict[str, Any]:
-    return {**(deviation.value or {}), "description": f"Not in SignalWire's schema: {deviation.reason}"}
+    return {
+        **(deviation.value or {}),
+        "description": f"Not in SignalWire's schema: {deviation.reason}",
+    }
 
 
 NUMBER: dict[str, Any] = {
@@ -80,7 +83,10 @@ def _page_schema(records_key: str, record_schema: str) -> dict[str, Any]:
             "previous_page_uri": _NULLABLE_URI,
             "page": {"type": "integer"},
             "page_size": {"type": "integer"},
-            records_key: {"type": "array", "items": {"$ref": f"#/components/schemas/{record_schema}"}},
+            records_key: {
+                "type": "array",
+                "items": {"$ref": f"#/components/schemas/{record_schema}"},
+            },
         },
     }
 
@@ -97,7 +103,10 @@ AVAILABLE_NUMBER: dict[str, Any] = {
         "rate_center": _NULLABLE_STRING,
         "latitude": _NULLABLE_STRING,
         "longitude": _NULLABLE_STRING,
-        "region": {"type": ["string", "null"], "description": "Two-letter state or province code, when known"},
+        "region": {
+            "type": ["string", "null"],
+            "description": "Two-letter state or province code, when known",
+        },
         "postal_code": _NULLABLE_STRING,
         "iso_country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
         "capabilities": {
@@ -118,7 +127,10 @@ AVAILABLE_NUMBER_LIST = {
     "required": ["uri", "available_phone_numbers"],
     "properties": {
         "uri": {"type": "string"},
-        "available_phone_numbers": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumber"}},
+        "available_phone_numbers": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/AvailablePhoneNumber"},
+        },
     },
 }
 COUNTRY = {
@@ -144,7 +156,10 @@ COUNTRY_LIST = {
     "required": ["uri", "countries"],
     "properties": {
         "uri": {"type": "string"},
-        "countries": {"type": "array", "items": {"$ref": "#/components/schemas/AvailablePhoneNumberCountry"}},
+        "countries": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/AvailablePhoneNumberCountry"},
+        },
     },
 }
 APPLICATION: dict[str, Any] = {
@@ -156,7 +171,10 @@ APPLICATION: dict[str, Any] = {
         "date_created": {"type": "string", "description": "RFC 2822"},
         "date_updated": {"type": "string", "description": "RFC 2822"},
         "friendly_name": {"type": "string"},
-        "message_status_callback": {"type": ["string", "null"], "description": "The same URL as sms_status_callback."},
+        "message_status_callback": {
+            "type": ["string", "null"],
+            "description": "The same URL as sms_status_callback.",
+        },
         "sid": {"type": "string"},
         "sms_fallback_method": {"type": "string", "enum": sorted(METHODS)},
         "sms_fallback_url": _NULLABLE_STRING,

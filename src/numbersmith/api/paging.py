@@ -73,7 +73,9 @@ def _is_number(text: str) -> bool:
 def page_request(query: Mapping[str, str]) -> PageRequest:
     size_text = query.get("PageSize", str(DEFAULT_PAGE_SIZE)).strip()
     if not _is_number(size_text) or not 1 <= int(size_text) <= MAX_PAGE_SIZE:
-        raise ApiError(400, INVALID_PAGE_SIZE, f"PageSize must be an integer from 1 to {MAX_PAGE_SIZE}")
+        raise ApiError(
+            400, INVALID_PAGE_SIZE, f"PageSize must be an integer from 1 to {MAX_PAGE_SIZE}"
+        )
     size = int(size_text)
     number_text = query.get("Page", "0").strip()
     if not _is_number(number_text) or len(number_text) > 9:
@@ -82,7 +84,9 @@ def page_request(query: Mapping[str, str]) -> PageRequest:
     token = query.get("PageToken")
     if token is None:
         if number > 0:
-            raise ApiError(400, PAGE_TOKEN_REQUIRED, "PageToken is required to read a page after the first")
+            raise ApiError(
+                400, PAGE_TOKEN_REQUIRED, "PageToken is required to read a page after the first"
+            )
         return PageRequest(size, 0)
     direction, row_id = _decode(token.strip())
     if direction == "PA":
@@ -122,7 +126,9 @@ def envelope(
     def uri(number: int, token: str | None) -> str:
         return f"{path}?{_query(filters, request.size, number, token)}"
 
-    next_uri = uri(request.number + 1, _encode("PA", row_ids[-1])) if has_older and row_ids else None
+    next_uri = (
+        uri(request.number + 1, _encode("PA", row_ids[-1])) if has_older and row_ids else None
+    )
     previous_uri = None
     if has_newer and row_ids and request.number > 0:
         previous_uri = uri(request.number - 1, _encode("PB", row_ids[0]))

@@ -299,4 +299,5 @@ class RenderedNumbers:
             self._rendered[key] = rendered
         return rendered
 
+
 SIGNALWIRE_REPRESENTATION = Representation.of(SIGNALWIRE)

@@ -61,15 +61,29 @@ def _refusal(error: simulation.TrafficError, path: str) -> ApiError:
         case simulation.InvalidTo():
             return ApiError(400, INVALID_TO, f"To {error} is not a valid phone number")
         case simulation.ReceivesFax():
-            return ApiError(400, INVALID_TO, f"To {error} receives faxes (VoiceReceiveMode is fax), not calls")
+            return ApiError(
+                400, INVALID_TO, f"To {error} receives faxes (VoiceReceiveMode is fax), not calls"
+            )
         case simulation.InvalidFrom():
             return ApiError(400, INVALID_FROM, f"From {error} is not a valid phone number")
         case simulation.BodyTooLong():
-            return ApiError(400, BODY_TOO_LONG, f"Body is {error} characters long; at most {simulation.MAX_BODY} are allowed")
+            return ApiError(
+                400,
+                BODY_TOO_LONG,
+                f"Body is {error} characters long; at most {simulation.MAX_BODY} are allowed",
+            )
         case simulation.TooManyMedia():
-            return ApiError(400, TOO_MANY_MEDIA, f"{error} media URLs given; at most {simulation.MAX_MEDIA} are allowed")
+            return ApiError(
+                400,
+                TOO_MANY_MEDIA,
+                f"{error} media URLs given; at most {simulation.MAX_MEDIA} are allowed",
+            )
         case simulation.InvalidMediaUrl():
-            return ApiError(400, INVALID_URL, f"MediaUrl {error} is not a valid, fully-qualified http or https URL")
+            return ApiError(
+                400,
+                INVALID_URL,
+                f"MediaUrl {error} is not a valid, fully-qualified http or https URL",
+            )
     raise TypeError(f"no wire form for {type(error).__name__}")  # pragma: no cover
 
 
@@ -106,10 +120,14 @@ def _delivery_request(
         try:
             phone_number = normalise(phone_number)
         except InvalidNumber as exc:
-            raise ApiError(400, INVALID_TO, f"PhoneNumber {phone_number} is not a valid phone number") from exc
+            raise ApiError(
+                400, INVALID_TO, f"PhoneNumber {phone_number} is not a valid phone number"
+            ) from exc
     exchange_sid = given.get("exchange_sid")
     if exchange_sid is not None and len(exchange_sid) > _MAX_SID:
-        raise ApiError(400, INVALID_PARAMETER, f"ExchangeSid must be at most {_MAX_SID} characters long")
+        raise ApiError(
+            400, INVALID_PARAMETER, f"ExchangeSid must be at most {_MAX_SID} characters long"
+        )
     filters = DeliveryFilter(phone_number=phone_number, exchange_sid=exchange_sid)
     return filters, echoed, paging.page_request(query)
 

@@ -124,5 +124,3 @@ def reset(project_id: str | None, everything: bool, yes: bool) -> None:
         )
     finally:
         db.dispose()
-
-

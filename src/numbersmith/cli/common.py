@@ -41,5 +41,3 @@ def announce(credentials: accounts.Credentials, note: str) -> None:
         f"{test}({note})",
         err=True,
     )
-
-

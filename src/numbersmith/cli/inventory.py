@@ -279,4 +279,3 @@ def _spelled(given: Sequence[str]) -> list[str]:
             raise click.ClickException(f"{text.strip()!r} is not a North American phone number")
         chosen.append(e164)
     return chosen
-

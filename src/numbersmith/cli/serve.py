@@ -80,7 +80,9 @@ def serve(
         announce(credentials, "from NUMBERSMITH_PROJECT_ID / NUMBERSMITH_API_TOKEN")
     elif seed is not None and seed.projects:
         projects = ", ".join(project.project_id for project in seed.projects)
-        click.echo(f"Projects of the seed (credentials as the file gives them): {projects}", err=True)
+        click.echo(
+            f"Projects of the seed (credentials as the file gives them): {projects}", err=True
+        )
     elif (credentials := accounts.ensure_first_project(db)) is not None:
         announce(credentials, "new database: these credentials are shown only once")
     else:
@@ -146,5 +148,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
-
-

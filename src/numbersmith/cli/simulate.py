@@ -84,9 +84,5 @@ def simulate_call(
 ) -> None:
     """Place a call to a number and run it to its end; print the transcript."""
     script = CallerScript(digits=digits, speech=speech, dial=dial)
-    exchange = _simulator_run(
-        lambda simulator: simulator.call_to(to, from_=from_, script=script)
-    )
+    exchange = _simulator_run(lambda simulator: simulator.call_to(to, from_=from_, script=script))
     _show(exchange, as_json)
-
-

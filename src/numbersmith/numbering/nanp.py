@@ -64,7 +64,15 @@ class AreaCodeSpace:
         return frozenset(self.exchanges)
 
 
-_SPECIAL_KINDS = ("premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan", "voicemail")
+_SPECIAL_KINDS = (
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
 
 
 @functools.cache
@@ -101,7 +109,12 @@ def area_code_space(area_code: str) -> AreaCodeSpace | None:
 
     Computed once per area code from libphonenumber's metadata (about a millisecond), then cached.
     """
-    if len(area_code) != 3 or not area_code.isascii() or not area_code.isdigit() or area_code[0] in "01":
+    if (
+        len(area_code) != 3
+        or not area_code.isascii()
+        or not area_code.isdigit()
+        or area_code[0] in "01"
+    ):
         return None
     toll_free = area_code in TOLL_FREE_AREA_CODES
     exchanges: list[str] = []

@@ -210,8 +210,6 @@ async def release(db: Database, project_id: str, sid: str) -> None:
     await db.run(work, write=True)
 
 
-
-
 async def page(
     db: Database,
     project_id: str,

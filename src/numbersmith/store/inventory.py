@@ -173,7 +173,15 @@ _OWNED_ELSEWHERE = sa.exists().where(
 
 def _move_staged(dialect_name: str, owned: bool) -> Any:
     """INSERT … SELECT of the staged numbers that a project owns (``owned``) or that none does."""
-    columns = ["phone_number", "area_code", "iso_country", "toll_free", "pick", "owned", "profile_id"]
+    columns = [
+        "phone_number",
+        "area_code",
+        "iso_country",
+        "toll_free",
+        "pick",
+        "owned",
+        "profile_id",
+    ]
     select = sa.select(
         _STAGED.c.phone_number,
         _STAGED.c.area_code,

@@ -55,7 +55,9 @@ def get(
     return IncomingNumber(*row) if row else None
 
 
-def get_by_phone_number(tx: Transaction, project_id: str, phone_number: str) -> IncomingNumber | None:
+def get_by_phone_number(
+    tx: Transaction, project_id: str, phone_number: str
+) -> IncomingNumber | None:
     """The project's number ``phone_number`` (E.164), if the project owns it."""
     row = tx.one(_BY_PHONE_NUMBER, phone_number=phone_number, project_id=project_id)
     return IncomingNumber(*row) if row else None

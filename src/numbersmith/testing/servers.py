@@ -176,8 +176,8 @@ def server(
 ) -> Iterator[Server]:
     """A numbersmith server started for the block, stopped after it (see ``start``)::
 
-        with numbersmith.testing.server() as s:
-            project = s.new_project()
+    with numbersmith.testing.server() as s:
+        project = s.new_project()
     """
     running = start(database_url=database_url, seed=seed, supply=supply, environment=environment)
     try:

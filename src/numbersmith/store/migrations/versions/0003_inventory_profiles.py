@@ -79,7 +79,15 @@ def upgrade() -> None:
     )
     op.execute(
         numbers.insert().from_select(
-            ["phone_number", "area_code", "iso_country", "toll_free", "pick", "owned", "profile_id"],
+            [
+                "phone_number",
+                "area_code",
+                "iso_country",
+                "toll_free",
+                "pick",
+                "owned",
+                "profile_id",
+            ],
             sa.select(
                 *(old.c[name] for name in ("phone_number", "area_code", "iso_country")),
                 old.c.area_code.in_(TOLL_FREE_AREA_CODES),
@@ -93,9 +101,7 @@ def upgrade() -> None:
     op.rename_table("inventory_numbers_new", "inventory_numbers")
     if op.get_context().dialect.name == "postgresql":
         # The key's constraint and index keep the name they were created with.
-        op.execute(
-            "ALTER INDEX inventory_numbers_new_pkey RENAME TO inventory_numbers_pkey"
-        )
+        op.execute("ALTER INDEX inventory_numbers_new_pkey RENAME TO inventory_numbers_pkey")
     op.create_index(
         "ix_inventory_free_by_area_code",
         "inventory_numbers",

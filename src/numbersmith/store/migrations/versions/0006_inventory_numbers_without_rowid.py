@@ -18,7 +18,14 @@ COLUMNS = ("phone_number", "area_code", "iso_country", "toll_free", "pick", "own
 FREE = {"sqlite_where": sa.text("owned = 0")}
 INDEXES = {
     "ix_inventory_free_by_area_code": ["area_code", "pick", "phone_number", "profile_id", "owned"],
-    "ix_inventory_free": ["iso_country", "toll_free", "pick", "phone_number", "profile_id", "owned"],
+    "ix_inventory_free": [
+        "iso_country",
+        "toll_free",
+        "pick",
+        "phone_number",
+        "profile_id",
+        "owned",
+    ],
 }
 
 
