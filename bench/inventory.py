@@ -32,14 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # noqa: E402  (the wrk harness shared with bench/run.py)
-from run import API_TOKEN, AUTHORIZATION, PROJECT_ID, Scenario, log, servers  # noqa: E402
+import run  # the wrk harness shared with bench/run.py
+from run import API_TOKEN, AUTHORIZATION, PROJECT_ID, Scenario, log, servers
 
-from numbersmith.numbering import area_code_space  # noqa: E402
-from numbersmith.provisioning import inventory  # noqa: E402
-from numbersmith.store import Database  # noqa: E402
-from numbersmith.store import inventory as inventory_store  # noqa: E402
-from numbersmith.store.schema import inventory_numbers  # noqa: E402
+from numbersmith.numbering import area_code_space
+from numbersmith.provisioning import inventory
+from numbersmith.store import Database
+from numbersmith.store import inventory as inventory_store
+from numbersmith.store.schema import inventory_numbers
 
 AREA_CODES = ("310", "212", "415", "646", "718", "917", "213", "312", "617", "206")
 SPARSE_AREA_CODES = (
@@ -154,14 +154,13 @@ def mean_purchase_ms(base_url: str, count: int) -> float:
 
 
 def allocation(backend: str, workdir: Path, purchases: int) -> tuple[float, float]:
-    with run.database(backend, workdir) as url:
-        with serving(url, workdir, backend) as server:
-            base_url = server.base_url
-            stock(url, thousand_blocks(("310",), 100_000))
-            mean_purchase_ms(base_url, 50)  # warm up
-            empty = mean_purchase_ms(base_url, purchases)
-            mark_owned(url, 0.99)
-            full = mean_purchase_ms(base_url, purchases)
+    with run.database(backend, workdir) as url, serving(url, workdir, backend) as server:
+        base_url = server.base_url
+        stock(url, thousand_blocks(("310",), 100_000))
+        mean_purchase_ms(base_url, 50)  # warm up
+        empty = mean_purchase_ms(base_url, purchases)
+        mark_owned(url, 0.99)
+        full = mean_purchase_ms(base_url, purchases)
     log(
         f"  {backend}: purchase {empty:.2f} ms empty, {full:.2f} ms at 99% owned ({full / empty:.2f}x)"
     )
@@ -189,22 +188,21 @@ def search(
     backend: str, workdir: Path, settings: run.Settings, numbers: list[str], queries: list[str]
 ) -> dict[str, float]:
     """Requests a second of each search (named by its query), and of the better of two fetches."""
-    with run.database(backend, workdir) as url:
-        with serving(url, workdir, backend) as server:
-            stock(url, numbers)
-            sid = purchase(server.base_url)["sid"]
-            fetch = Scenario("fetch", "GET", f"{PURCHASE.removesuffix('.json')}/{sid}.json", 200)
-            # Fetch is loaded first and last, and the better of the two is the reference: a
-            # moment when the machine (or the freshly stocked database) was slow would
-            # otherwise flatter every ratio.
-            searches = [Scenario(query, "GET", f"{SEARCH}?{query}", 200) for query in queries]
-            results: dict[str, float] = {}
-            for scenario in [fetch, *searches, fetch]:
-                row = run.measure(
-                    server.base_url, server.process.pid, scenario, backend, settings, workdir
-                )
-                rps = row.load.requests_per_second if row.load else 0.0
-                results[scenario.name] = max(rps, results.get(scenario.name, 0.0))
+    with run.database(backend, workdir) as url, serving(url, workdir, backend) as server:
+        stock(url, numbers)
+        sid = purchase(server.base_url)["sid"]
+        fetch = Scenario("fetch", "GET", f"{PURCHASE.removesuffix('.json')}/{sid}.json", 200)
+        # Fetch is loaded first and last, and the better of the two is the reference: a
+        # moment when the machine (or the freshly stocked database) was slow would
+        # otherwise flatter every ratio.
+        searches = [Scenario(query, "GET", f"{SEARCH}?{query}", 200) for query in queries]
+        results: dict[str, float] = {}
+        for scenario in [fetch, *searches, fetch]:
+            row = run.measure(
+                server.base_url, server.process.pid, scenario, backend, settings, workdir
+            )
+            rps = row.load.requests_per_second if row.load else 0.0
+            results[scenario.name] = max(rps, results.get(scenario.name, 0.0))
     return results
 
 

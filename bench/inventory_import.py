@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import (  # noqa: E402
+from run import (
     INSERT_NUMBER,
     add_backends_option,
     chosen_backends,

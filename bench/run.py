@@ -316,7 +316,7 @@ INSERT_NUMBER = numbers_table.insert().values(
 
 def _spaces() -> list[numbering.AreaCodeSpace]:
     spaces = [numbering.area_code_space(code) for code in AREA_CODES]
-    missing = [code for code, space in zip(AREA_CODES, spaces) if space is None]
+    missing = [code for code, space in zip(AREA_CODES, spaces, strict=True) if space is None]
     if missing:
         raise SystemExit(f"not supplied area codes: {', '.join(missing)}")
     return spaces  # type: ignore[return-value]

@@ -14,15 +14,15 @@ from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from numbersmith.api.app import create_app  # noqa: E402
-from numbersmith.config import Settings  # noqa: E402
-from numbersmith.provisioning import accounts  # noqa: E402
-from numbersmith.store import Database  # noqa: E402
-from numbersmith.store.migrations import upgrade  # noqa: E402
-from numbersmith.store.schema import metadata  # noqa: E402
-from support.databases import postgres_database  # noqa: E402
-from support.published_schema import published  # noqa: E402
-from support.twilio_schema import twilio_published  # noqa: E402
+from numbersmith.api.app import create_app
+from numbersmith.config import Settings
+from numbersmith.provisioning import accounts
+from numbersmith.store import Database
+from numbersmith.store.migrations import upgrade
+from numbersmith.store.schema import metadata
+from support.databases import postgres_database
+from support.published_schema import published
+from support.twilio_schema import twilio_published
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ from starlette.testclient import TestClient
 from api.helpers import assert_error
 from numbersmith.api.app import create_app
 from numbersmith.config import Settings
-from numbersmith.provisioning import accounts
-from numbersmith.provisioning import inventory
+from numbersmith.provisioning import accounts, inventory
 
 
 def stock(db, numbers, **details):

@@ -21,7 +21,7 @@ from twilio.rest import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support import server  # noqa: E402
+from support import server
 
 #: Numbers bought by exact PhoneNumber come from this area code, which no test buys by AreaCode,
 #: so a randomly chosen one is never already owned.

@@ -120,7 +120,7 @@ def test_another_accounts_numbers_are_out_of_reach(client, numbers):
 
     # The same answer whether or not the sid exists, so nothing leaks about other accounts.
     for sid in (own.sid, str(uuid.uuid4())):
-        error = refusal(lambda: elsewhere(sid).fetch())
+        error = refusal(lambda: elsewhere(sid).fetch())  # noqa: B023 - called at once
         assert (error.status, error.code) == (401, 20003)
     error = refusal(lambda: elsewhere.create(area_code="310"))
     assert (error.status, error.code) == (401, 20003)

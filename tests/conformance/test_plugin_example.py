@@ -41,8 +41,11 @@ def run_pytest(running: server.Server, *arguments: str) -> subprocess.CompletedP
     # an editable install has left the checkout's metadata in src/, and is blocked so that the
     # plugin is not registered twice there.
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        + ["-p", "no:numbersmith", "-p", "numbersmith.testing.plugin", *arguments],
+        [
+            sys.executable,
+            *["-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            *["-p", "no:numbersmith", "-p", "numbersmith.testing.plugin", *arguments],
+        ],
         env=environment,
         capture_output=True,
         text=True,

@@ -22,8 +22,8 @@ except ImportError:  # the twilio 9 environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support import server  # noqa: E402
-from support.receiver import Receiver, answer, redirect  # noqa: E402
+from support import server
+from support.receiver import Receiver, answer, redirect
 
 KEY = "PSK_V3bF8oyeRNpJWGoRWHNYQMUU"
 PARAMETERS = {

@@ -90,7 +90,7 @@ def start(
         env["NUMBERSMITH_SUPPLY"] = supply
     if admin_token is not None:
         env["NUMBERSMITH_ADMIN_TOKEN"] = admin_token
-    output = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - the server keeps it
     process = subprocess.Popen(
         [str(NUMBERSMITH), "serve", "--port", str(port), "--workers", str(workers)],
         env=env,

@@ -135,11 +135,10 @@ def exact(schema: Any, components: dict[str, Any], *, optional: tuple[str, ...] 
         for key, value in schema.items()
         if key not in ("nullable", "format", "examples", "example", "description")
     }
-    if key_type := result.get("type"):
-        if schema.get("nullable"):
-            result["type"] = [key_type, "null"]
-            if "enum" in result:
-                result["enum"] = [*result["enum"], None]
+    if (key_type := result.get("type")) and schema.get("nullable"):
+        result["type"] = [key_type, "null"]
+        if "enum" in result:
+            result["enum"] = [*result["enum"], None]
     if "properties" in schema:
         result["properties"] = {
             name: exact(value, components) for name, value in schema["properties"].items()

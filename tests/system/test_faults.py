@@ -298,10 +298,12 @@ class SmallFilesystem:
 
     def fill(self, server: Server) -> None:
         chunk = b"\0" * 65536
-        with open(self._ballast, "wb", buffering=0) as file:
-            with contextlib.suppress(OSError):  # ENOSPC: the disk is full
-                while True:
-                    file.write(chunk)
+        with (
+            open(self._ballast, "wb", buffering=0) as file,
+            contextlib.suppress(OSError),  # ENOSPC: the disk is full
+        ):
+            while True:
+                file.write(chunk)
 
     def free(self) -> None:
         self._ballast.unlink()

@@ -96,7 +96,7 @@ def _shared_keys(details: Details, shape: SearchResultShape) -> str:
             "iso_country": details.iso_country,
             # What the number will have once bought, keyed as the flavour's schema keys a
             # search result.
-            "capabilities": dict(zip(shape.capability_keys, details.capabilities)),
+            "capabilities": dict(zip(shape.capability_keys, details.capabilities, strict=False)),
             "beta": False,
             **dict(shape.constant_fields),
         }

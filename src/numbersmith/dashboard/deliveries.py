@@ -9,8 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from numbersmith.dashboard.site import Site, Visitor
-from numbersmith.numbering.e164 import normalise
-from numbersmith.numbering.nanp import InvalidNumber
+from numbersmith.numbering.e164 import InvalidNumber, normalise
 from numbersmith.store.journal import DeliveryFilter
 
 PAGE_SIZE = 50
@@ -48,7 +47,9 @@ class Deliveries:
             "deliveries": entries,
             "phone_number": phone_number,
             "problem": problem,
-            "newer": ids[0] if ids and (before is not None and more or after is not None) else None,
+            "newer": ids[0]
+            if ids and ((before is not None and more) or after is not None)
+            else None,
             "older": ids[-1] if ids and (before is not None or more) else None,
             "filters_query": {"phone_number": phone_number} if phone_number else {},
         }

@@ -78,7 +78,7 @@ class Numbers:
                 before=before,
             )
         ids = [row_id for row_id, _ in found]
-        newer = ids[0] if ids and (before is not None and more or after is not None) else None
+        newer = ids[0] if ids and ((before is not None and more) or after is not None) else None
         older = ids[-1] if ids and (before is not None or more) else None
         filters_query = {
             k: v for k, v in (("phone_number", phone_number), ("friendly_name", friendly_name)) if v

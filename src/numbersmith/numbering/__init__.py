@@ -3,10 +3,10 @@
 Nothing here does I/O; everything is deterministic given its inputs.
 """
 
+from numbersmith.numbering.e164 import InvalidNumber
 from numbersmith.numbering.nanp import (
     TOLL_FREE_AREA_CODES,
     AreaCodeSpace,
-    InvalidNumber,
     NumberNotSupplied,
     area_code_space,
     friendly_name,

@@ -20,10 +20,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from numbersmith.numbering import geography, keypad
+from numbersmith.numbering.e164 import InvalidNumber
 from numbersmith.numbering.nanp import (
     TOLL_FREE_AREA_CODES,
     AreaCodeSpace,
-    InvalidNumber,
     NumberNotSupplied,
     area_code_space,
     parse_e164,

@@ -54,7 +54,7 @@ def to_digits(text: str) -> str:
 
 def fits(digits: str, template: str) -> bool:
     """Whether ``digits`` agree with ``template`` position by position (``*`` agrees with any)."""
-    return all(t == WILDCARD or t == d for d, t in zip(digits, template, strict=True))
+    return all(t in (WILDCARD, d) for d, t in zip(digits, template, strict=True))
 
 
 def matches(pattern: str, national: str) -> bool:

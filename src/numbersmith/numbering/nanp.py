@@ -11,10 +11,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from numbersmith.numbering.e164 import InvalidNumber, normalise
+from numbersmith.numbering.e164 import normalise
 
 TOLL_FREE_AREA_CODES: frozenset[str] = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 

@@ -386,7 +386,7 @@ def _records(reader: Any, names: list[str]) -> Iterator[tuple[int, Record]]:
         start, line = line + 1, reader.line_num
         if not fields:
             continue  # a blank line
-        record: dict[Any, str | None] = dict(zip(names, fields))
+        record: dict[Any, str | None] = dict(zip(names, fields, strict=False))
         if len(fields) > width:
             record[_SURPLUS] = ",".join(fields[width:])
         yield start, record

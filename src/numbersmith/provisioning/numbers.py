@@ -148,7 +148,7 @@ async def _purchase_in_area_code(
             # insert (PostgreSQL), or it was bought before it was imported into the inventory.
             # Record that it is owned, then try again: each retry rules out one more number.
             conflicting = taken[-1]
-            await db.run(lambda tx: inventory_store.take(tx, conflicting), write=True)
+            await db.run(lambda tx: inventory_store.take(tx, conflicting), write=True)  # noqa: B023 - run at once
 
 
 Known = TypeVar("Known")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from numbersmith.provisioning.accounts import UnknownProject
-from numbersmith.store import Database, Transaction
+from numbersmith.store import Database, Transaction, journal, wipe
 from numbersmith.store import accounts as account_store
-from numbersmith.store import journal, wipe
 
 
 @dataclass(frozen=True, slots=True)
