@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,7 +22,7 @@ SCOPES = frozenset({"calling", "messaging", "fax"})
 
 
 def _sid(request: Request) -> str:
-    sid = request.path_params["sid"].removesuffix(".json")
+    sid: str = request.path_params["sid"].removesuffix(".json")
     if len(sid) > 64 or "\x00" in sid:
         # No application has such a sid, and PostgreSQL refuses NUL in a string parameter.
         raise provisioning_errors.NoSuchApplication(sid)
@@ -96,7 +98,7 @@ class Applications:
         await applications.delete(self.db, project, _sid(request))
         return Response(status_code=204)
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> builtins.list[Route]:
         prefix = self.representation.flavor.route_prefix
         collection = f"{prefix}/Accounts/{{account_sid}}/Applications"
         return [

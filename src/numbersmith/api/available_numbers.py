@@ -180,7 +180,7 @@ def _search_request(
 
 
 def _country_code(request: Request) -> str:
-    code = request.path_params["iso_country"].removesuffix(".json").upper()
+    code: str = request.path_params["iso_country"].removesuffix(".json").upper()
     if code not in geography.COUNTRIES:
         raise not_found(request.url.path)
     return code

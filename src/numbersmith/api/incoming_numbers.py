@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 
@@ -33,7 +34,7 @@ _PATTERN = re.compile(r"\+?[0-9*]{1,15}")
 
 
 def _sid(request: Request) -> str:
-    sid = request.path_params["sid"].removesuffix(".json")
+    sid: str = request.path_params["sid"].removesuffix(".json")
     if len(sid) > 64 or "\x00" in sid:
         # No number has such a sid, and PostgreSQL refuses NUL in a string parameter.
         raise numbers_errors.NumberNotFound(sid)
@@ -171,7 +172,7 @@ class IncomingPhoneNumbers:
         await numbers.release(self.db, project, _sid(request))
         return Response(status_code=204)
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> builtins.list[Route]:
         prefix = self.representation.flavor.route_prefix
         collection = f"{prefix}/Accounts/{{account_sid}}/IncomingPhoneNumbers"
         return [

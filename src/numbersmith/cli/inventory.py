@@ -6,7 +6,7 @@ import contextlib
 import csv
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import IO
 
 import click
 
@@ -54,9 +54,9 @@ def _data_lines(path: str) -> int | None:
     return lines + (last != b"\n") - 1
 
 
-def _open_text(path: str) -> TextIO:
+def _open_text(path: str) -> IO[str]:
     if path == "-":
-        return click.get_text_stream("stdin")
+        return click.open_file("-")  # standard input, left open when the import closes it
     # utf-8-sig: spreadsheets save CSV with a byte-order mark.
     return open(path, encoding="utf-8-sig", newline="")
 
@@ -231,7 +231,7 @@ def inventory_remove(
     """
     if sum((bool(numbers), path is not None, bool(bounds))) != 1:
         raise click.UsageError("give one of NUMBER..., --file FILE or --range FIRST LAST")
-    chosen: Sequence[str]
+    chosen: Sequence[str] | inventory_cases.NumberRange
     if bounds:
         try:
             chosen = inventory_cases.NumberRange.of(*bounds)

@@ -83,8 +83,8 @@ def serve(
         click.echo(
             f"Projects of the seed (credentials as the file gives them): {projects}", err=True
         )
-    elif (credentials := accounts.ensure_first_project(db)) is not None:
-        announce(credentials, "new database: these credentials are shown only once")
+    elif (first := accounts.ensure_first_project(db)) is not None:
+        announce(first, "new database: these credentials are shown only once")
     else:
         click.echo(
             "Existing database. Create a token with: "

@@ -78,7 +78,8 @@ class Inventory:
             )
             while not work.done():
                 waiting = asyncio.ensure_future(done.get())
-                await asyncio.wait({work, waiting}, return_when=asyncio.FIRST_COMPLETED)
+                either: set[asyncio.Future[Any]] = {work, waiting}
+                await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
                 if waiting.done():
                     yield f"<li>{waiting.result():,} lines read and stored</li>\n"
                 else:

@@ -3,6 +3,7 @@ buying."""
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import Any
 from urllib.parse import quote
@@ -97,7 +98,7 @@ class Numbers:
             request, "numbers.html", context, visitor=visitor, status=400 if problem else 200
         )
 
-    async def _applications(self, visitor: Visitor) -> list[Any]:
+    async def _applications(self, visitor: Visitor) -> builtins.list[Any]:
         found, _ = await applications.page(self.site.db, visitor.project_id, None, size=200)
         return found
 

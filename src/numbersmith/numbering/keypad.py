@@ -87,7 +87,7 @@ def filling(template: str, ordinal: int) -> str:
 
 def fillings(template: str) -> int:
     """How many numbers fill the template."""
-    return 10 ** template.count(WILDCARD)
+    return int(10 ** template.count(WILDCARD))
 
 
 def fill(template: str, rng: random.Random) -> str:

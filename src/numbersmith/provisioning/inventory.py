@@ -676,7 +676,7 @@ class _Loader:
             stored_ids = self._stored_ids
             for profile in {profile for *_, profile in numbers} - stored_ids.keys():
                 stored_ids[profile] = inventory_store.profile_id(tx, self._profiles[profile])
-            rows = [(*number, stored_ids[profile]) for *number, profile in numbers]
+            rows = [(*number[:5], stored_ids[number[5]]) for number in numbers]
             # A fresh load holds each number once: the import drops repeats, a range has none.
             return inventory_store.add(tx, rows, fresh=tx is fresh_tx)
 

@@ -88,7 +88,8 @@ class _YamlLoader(yaml.SafeLoader):
 
 
 def _yaml_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> Located:
-    mapping = Located(loader.construct_mapping(node, deep=True))
+    # YAML keys may be of any type; Located is typed for the string keys of a valid seed.
+    mapping = Located(loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {
         str(loader.construct_object(key)): key.start_mark.line + 1 for key, _ in node.value
@@ -113,7 +114,8 @@ def _parse_yaml(text: str) -> Any:
 def _parse_json(text: str) -> Any:
     line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
     decoder = json.JSONDecoder()
-    parse_object: Callable[..., tuple[dict[str, Any], int]] = decoder.parse_object
+    # Set by JSONDecoder.__init__ but missing from typeshed's JSONDecoder.
+    parse_object: Callable[..., tuple[dict[str, Any], int]] = decoder.parse_object  # type: ignore[attr-defined]
 
     def located_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Located, int]:
         _, start = s_and_end
@@ -123,7 +125,7 @@ def _parse_json(text: str) -> Any:
         return mapping, end
 
     # The pure-Python scanner calls parse_object through the decoder; the C one does not.
-    decoder.parse_object = located_object  # type: ignore[method-assign]
+    decoder.parse_object = located_object  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text)

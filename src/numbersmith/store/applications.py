@@ -46,7 +46,7 @@ _NAMED = (
 )
 
 
-def _naming(column: sa.Column) -> sa.Case:
+def _naming(column: sa.Column[Any]) -> sa.Case[Any]:
     """The column, cleared where it names the application being deleted."""
     return sa.case((column == sa.bindparam("sid"), sa.null()), else_=column)
 
@@ -126,7 +126,7 @@ def forget(tx: Transaction, project_id: str, sid: str, now: int) -> int:
 
 
 @functools.cache
-def _page_statement(by_name: bool, direction: str | None) -> sa.Select:
+def _page_statement(by_name: bool, direction: str | None) -> sa.Select[Any]:
     """A page's query: ``direction`` is None (first page), "after" or "before"."""
     statement = sa.select(*_COLUMNS).where(t.c.project_id == sa.bindparam("project_id"))
     if by_name:

@@ -36,7 +36,9 @@ PAGE_SIZE = 64
 Number = tuple[str, str, str, bool, Any, Any]
 
 
-def among(statement: sa.Select, column: sa.Column, name: str, dialect: str) -> sa.Select:
+def among(
+    statement: sa.Select[Any], column: sa.Column[Any], name: str, dialect: str
+) -> sa.Select[Any]:
     """``statement`` kept to the rows whose ``column`` is one of the values of the list
     parameter ``name`` (pass it through list_parameter): one statement serves any length of
     list. SQLite joins from json_each, looking each value up (40% cheaper than
@@ -168,7 +170,7 @@ def _current(tx: Transaction, blocks: dict[str, int]) -> dict[str, int]:
 # --- Reading it -------------------------------------------------------------------------------
 
 
-def _page_statement(by_area_code: bool) -> sa.Select:
+def _page_statement(by_area_code: bool) -> sa.Select[Any]:
     statement = sa.select(b.c.block, b.c.lines, b.c.pick)
     if by_area_code:
         statement = statement.where(b.c.area_code == sa.bindparam("area_code"))

@@ -27,7 +27,7 @@ import anyio.to_thread
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 
 from numbersmith.store.faults import (
     DatabaseUnavailable,
@@ -72,28 +72,32 @@ class Transaction:
         self._connection = connection
         self._database = database
 
-    def _cursor(self, statement: Executable, params: dict[str, Any]) -> Any:
+    def _cursor(self, statement: ClauseElement, params: dict[str, Any]) -> Any:
         sql, fixed = self._database.compiled(statement)
         cursor = self._connection.cursor()
         cursor.execute(sql, {**fixed, **params} if fixed else params)
         return cursor
 
-    def one(self, statement: Executable, **params: Any) -> Row | None:
-        return self._cursor(statement, params).fetchone()
+    def one(self, statement: ClauseElement, **params: Any) -> Row | None:
+        row: Row | None = self._cursor(statement, params).fetchone()
+        return row
 
-    def all(self, statement: Executable, **params: Any) -> Sequence[Row]:
-        return self._cursor(statement, params).fetchall()
+    def all(self, statement: ClauseElement, **params: Any) -> Sequence[Row]:
+        rows: Sequence[Row] = self._cursor(statement, params).fetchall()
+        return rows
 
-    def execute(self, statement: Executable, **params: Any) -> int:
+    def execute(self, statement: ClauseElement, **params: Any) -> int:
         """Run a write; return the number of rows it touched."""
-        return self._cursor(statement, params).rowcount
+        touched: int = self._cursor(statement, params).rowcount
+        return touched
 
-    def execute_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> int:
+    def execute_many(self, statement: ClauseElement, rows: Sequence[dict[str, Any]]) -> int:
         """Run a write once per row; return the number of rows it touched in all."""
         sql, fixed = self._database.compiled(statement)
         cursor = self._connection.cursor()
         cursor.executemany(sql, [{**fixed, **row} for row in rows] if fixed else rows)
-        return cursor.rowcount
+        touched: int = cursor.rowcount
+        return touched
 
     def load(self, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
         """Append rows, values in the table's column order, by the backend's fastest path.
@@ -165,7 +169,7 @@ class Database:
         self._fault_of = sqlite_fault if self.is_sqlite else postgres_fault
         #: The fault the database has now, if any (see health()).
         self.outage = Outage()
-        self._compiled: dict[Executable, tuple[str, dict[str, Any]]] = {}
+        self._compiled: dict[ClauseElement, tuple[str, dict[str, Any]]] = {}
         self._inserts: dict[tuple[str, tuple[str, ...]], str] = {}
         self._sqlite_connection: Any = None
         self._sqlite_dbapi: Any = None
@@ -184,7 +188,7 @@ class Database:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
-    def compiled(self, statement: Executable) -> tuple[str, dict[str, Any]]:
+    def compiled(self, statement: ClauseElement) -> tuple[str, dict[str, Any]]:
         """The statement's SQL for this dialect, compiled on first use, and the values of the
         parameters it fixes itself (such as a literal LIMIT)."""
         try:
@@ -275,7 +279,8 @@ class Database:
                 raise self._failed(exc, writing=write)
             committing = False
             try:
-                connection = proxied.driver_connection
+                # The driver's own connection: psycopg's, which the pool always has open.
+                connection: Any = proxied.driver_connection
                 # A read runs each statement on its own: no COMMIT, one round trip fewer. Reads
                 # of several statements expect no common snapshot (a number released between a
                 # page's two reads is simply not listed).
@@ -593,7 +598,7 @@ class Database:
         self.engine.dispose()
 
 
-_PING = sa.select(sa.literal_column("1"))
+_PING: sa.Select[Any] = sa.select(sa.literal_column("1"))
 #: A write that changes nothing, for PostgreSQL: a read-only server refuses it, and one that
 #: cannot write its log fails it. The row is Alembic's, present in every migrated database.
 _WRITE_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")

@@ -95,7 +95,7 @@ def profiles(tx: Transaction, ids: Iterable[int]) -> dict[int, Profile]:
 # --- Buying and releasing ---------------------------------------------------------------------
 
 
-def _free_in_area_code(from_pick: bool) -> sa.Select:
+def _free_in_area_code(from_pick: bool) -> sa.Select[Any]:
     statement = sa.select(t.c.phone_number).where(
         t.c.area_code == sa.bindparam("area_code"), INVENTORY_FREE
     )
@@ -246,8 +246,8 @@ def add(
 
 
 _FREE_INDEXES = sorted(
-    (index for index in t.indexes if index.name.startswith("ix_inventory_free")),
-    key=lambda index: index.name,
+    (index for index in t.indexes if (index.name or "").startswith("ix_inventory_free")),
+    key=lambda index: index.name or "",
 )
 _LOCK = sa.text("LOCK TABLE inventory_numbers IN ACCESS EXCLUSIVE MODE")
 _ANY = sa.select(t.c.phone_number).limit(1)
@@ -286,7 +286,7 @@ def end_fresh_load(tx: Transaction) -> int:
 # --- Counting and removing --------------------------------------------------------------------
 
 
-def _stats_statement(by_area_code: bool) -> sa.Select:
+def _stats_statement(by_area_code: bool) -> sa.Select[Any]:
     owned = sa.func.sum(sa.case((t.c.owned, 1), else_=0))
     columns = [sa.func.count(), owned]
     if by_area_code:
@@ -392,7 +392,7 @@ def _scan_statement(
     profile_filters: tuple[bool, bool, tuple[str, ...]],
     toll_free: bool,
     from_pick: bool,
-) -> sa.Select:
+) -> sa.Select[Any]:
     # Every condition reads a column of the free-number indexes, so a scan reads an index and
     # nothing else.
     statement = sa.select(t.c.phone_number, t.c.profile_id).where(
@@ -413,7 +413,9 @@ def _scan_statement(
 
 
 @functools.cache
-def _ask_statement(dialect: str, profile_filters: tuple[bool, bool, tuple[str, ...]]) -> sa.Select:
+def _ask_statement(
+    dialect: str, profile_filters: tuple[bool, bool, tuple[str, ...]]
+) -> sa.Select[Any]:
     """Which of some numbers (the list parameter ``numbers``, see blocks.among) are in the
     inventory, free, and fit the profile filters."""
     statement = sa.select(t.c.phone_number, t.c.profile_id).where(
@@ -502,7 +504,9 @@ def _search_blocks(
         batch = list(itertools.islice(candidates, int(wanted) + 2))
         if not batch:
             break
-        free = dict(tx.all(statement, **params, numbers=blocks.list_parameter(tx, batch)))
+        free: dict[str, Any] = dict(
+            tx.all(statement, **params, numbers=blocks.list_parameter(tx, batch))
+        )
         found += [(number, free[number]) for number in batch if number in free]
         asked += len(batch)
         free_share = len(found) / asked

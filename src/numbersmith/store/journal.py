@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -62,7 +63,7 @@ def get_exchange(tx: Transaction, project_id: str, sid: str) -> tuple[str, str, 
 
 
 @functools.cache
-def _page_statement(by_number: bool, by_exchange: bool, direction: str | None) -> sa.Select:
+def _page_statement(by_number: bool, by_exchange: bool, direction: str | None) -> sa.Select[Any]:
     statement = sa.select(deliveries.c.id, deliveries.c.record).where(
         deliveries.c.project_id == sa.bindparam("project_id")
     )

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import operator
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -121,7 +122,7 @@ _KEY_BY_SID = sa.select(*_KEY_COLUMNS).where(
 
 
 @functools.cache
-def _page_statement(filters: tuple[str, ...], direction: str | None) -> sa.Select:
+def _page_statement(filters: tuple[str, ...], direction: str | None) -> sa.Select[Any]:
     """The page query for one combination of filters, built once per combination.
 
     ``direction`` is None (first page), "after", "before", or "between" (the full rows of a page
@@ -201,7 +202,7 @@ _OWNED_AMONG_MAX = 1024
 
 
 @functools.cache
-def _owned_among_statement(size: int) -> sa.Select:
+def _owned_among_statement(size: int) -> sa.Select[Any]:
     """``phone_number IN (:n0 … :n{size-1})``: one statement per power-of-two size, so a few
     compiled statements serve every list length (unused parameters are NULL and match nothing)."""
     parameters = [sa.bindparam(f"n{i}", type_=sa.String) for i in range(size)]

@@ -311,10 +311,10 @@ class Courier:
                         request, key, timeouts, token, fallback, clock
                     )
                     if location is None:
-                        failure = _failure_of_answer(answer, lenient)
-                        if failure is not None:
-                            attempts.append(_failed(answer.attempt, failure))
-                            return failure
+                        refusal = _failure_of_answer(answer, lenient)
+                        if refusal is not None:
+                            attempts.append(_failed(answer.attempt, refusal))
+                            return refusal
                         attempts.append(answer.attempt)
                         return answer
                     if hop == MAX_REDIRECTS:

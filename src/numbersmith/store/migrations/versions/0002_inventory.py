@@ -4,6 +4,8 @@ Revision ID: 0002
 Revises: 0001
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,7 +34,10 @@ def upgrade() -> None:
         sa.Column("capability_fax", sa.Boolean, nullable=False),
     )
     # Spelled as SQLAlchemy renders the queries' condition, so SQLite sees that they match.
-    free = {"sqlite_where": sa.text("owned = 0"), "postgresql_where": sa.text("owned = false")}
+    free: dict[str, Any] = {
+        "sqlite_where": sa.text("owned = 0"),
+        "postgresql_where": sa.text("owned = false"),
+    }
     # phone_number rides along so that a Contains filter is checked in the index alone.
     op.create_index(
         "ix_inventory_free_by_area_code",

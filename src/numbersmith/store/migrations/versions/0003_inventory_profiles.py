@@ -8,6 +8,8 @@ Revision ID: 0003
 Revises: 0002
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,7 +31,10 @@ DETAILS = (
 )
 TOLL_FREE_AREA_CODES = ("800", "833", "844", "855", "866", "877", "888")
 # Spelled as SQLAlchemy renders the queries' condition, so SQLite sees that they match.
-FREE = {"sqlite_where": sa.text("owned = 0"), "postgresql_where": sa.text("owned = false")}
+FREE: dict[str, Any] = {
+    "sqlite_where": sa.text("owned = 0"),
+    "postgresql_where": sa.text("owned = false"),
+}
 
 
 def upgrade() -> None:

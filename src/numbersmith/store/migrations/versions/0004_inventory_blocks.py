@@ -5,6 +5,7 @@ Revises: 0003
 """
 
 import zlib
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,7 +46,7 @@ def upgrade() -> None:
             numbers.c.phone_number
         )
     )
-    pending: list[dict] = []
+    pending: list[dict[str, Any]] = []
     block, lines, kind = None, 0, ("", False)
     for phone_number, iso_country, toll_free in rows:
         if phone_number[:BLOCK_LENGTH] != block:
@@ -62,7 +63,7 @@ def upgrade() -> None:
         op.bulk_insert(blocks, pending)
 
 
-def _row(block: str, lines: int, kind: tuple[str, bool]) -> dict:
+def _row(block: str, lines: int, kind: tuple[str, bool]) -> dict[str, Any]:
     return {
         "block": block,
         "area_code": block[2:5],

@@ -7,6 +7,8 @@ Revision ID: 0005
 Revises: 0004
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,7 +18,10 @@ branch_labels = None
 depends_on = None
 
 # Spelled as SQLAlchemy renders the queries' condition, so SQLite sees that they match.
-FREE = {"sqlite_where": sa.text("owned = 0"), "postgresql_where": sa.text("owned = false")}
+FREE: dict[str, Any] = {
+    "sqlite_where": sa.text("owned = 0"),
+    "postgresql_where": sa.text("owned = false"),
+}
 INDEXES = {
     "ix_inventory_free_by_area_code": ["area_code", "pick", "phone_number", "profile_id"],
     "ix_inventory_free": ["iso_country", "toll_free", "pick", "phone_number", "profile_id"],

@@ -6,6 +6,8 @@ Revision ID: 0006
 Revises: 0005
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = ("phone_number", "area_code", "iso_country", "toll_free", "pick", "owned", "profile_id")
-FREE = {"sqlite_where": sa.text("owned = 0")}
+FREE: dict[str, Any] = {"sqlite_where": sa.text("owned = 0")}
 INDEXES = {
     "ix_inventory_free_by_area_code": ["area_code", "pick", "phone_number", "profile_id", "owned"],
     "ix_inventory_free": [

@@ -10,6 +10,8 @@ Revision ID: 0008
 Revises: 0007
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -36,11 +38,11 @@ DEFAULTS = {
 }
 
 
-def _project() -> sa.Column:
+def _project() -> sa.Column[Any]:
     return sa.Column("project_id", sa.String(36), sa.ForeignKey("projects.id"), nullable=False)
 
 
-def _rebuild(columns: list[sa.Column], values: dict[str, str], order: str) -> None:
+def _rebuild(columns: list[sa.Column[Any]], values: dict[str, str], order: str) -> None:
     """Replace the table with one of ``columns``, filled from the old rows: ``values`` maps each
     new column to an SQL expression over the old one."""
     op.create_table(NEW, *columns)
@@ -60,7 +62,7 @@ def _rebuild(columns: list[sa.Column], values: dict[str, str], order: str) -> No
 
 
 def upgrade() -> None:
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
         sa.Column("sid", sa.String(36), nullable=False, unique=True),
         _project(),
