@@ -6,7 +6,7 @@ SIGNALWIRE_VENV := .venv-signalwire
 NODE_SUITE := tests/conformance/node
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test test-app test-conformance bench clean chromium screenshots
+.PHONY: run test check test-app test-conformance bench clean chromium screenshots
 
 $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,13 @@ run: $(VENV)/.installed
 
 test: test-app test-conformance
 
-test-app: $(VENV)/.installed chromium
+# Lint, formatting and types, before any test runs.
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench examples
+	$(VENV)/bin/ruff format --check src tests bench examples
+	$(VENV)/bin/mypy --strict src/numbersmith
+
+test-app: check $(VENV)/.installed chromium
 	$(VENV)/bin/pytest tests --ignore=tests/conformance
 
 # The browser tests drive Debian's headless Chromium through Playwright; no browser is downloaded.
