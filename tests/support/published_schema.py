@@ -17,7 +17,7 @@ import copy
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import orjson
@@ -170,31 +170,49 @@ class PublishedSchema:
             if status == 204 and body:
                 return f"{status} with a body: {body[:200]!r}"
             return None
-        if not content_type.startswith("application/json"):
-            return f"content-type is {content_type!r}, not JSON"
-        try:
-            instance = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return f"the body is not JSON: {body[:200]!r}"
-        error = best_match(self.validator(name).iter_errors(instance))
-        if error is None:
-            return None
-        where = "".join(f"[{part!r}]" for part in error.absolute_path) or "the body"
-        return f"does not match the published {name}: at {where}, {error.message}"
+        return json_mismatch(self.validator(name), content_type, body, f"the published {name}")
 
     def check(self, response: httpx.Response) -> None:
         """Fail unless ``response`` matches the published schema (or is not checked)."""
-        request = response.request
-        problem = self.mismatch(
-            request.method,
-            request.url.path,
-            response.status_code,
-            response.headers.get("content-type", ""),
-            response.content,
-        )
-        assert problem is None, (
-            f"{request.method} {request.url.path} -> {response.status_code} {problem}"
-        )
+        check_response(self, response)
+
+
+class Checker(Protocol):
+    def mismatch(
+        self, method: str, path: str, status: int, content_type: str, body: bytes
+    ) -> str | None: ...
+
+
+def json_mismatch(
+    validator: Draft202012Validator, content_type: str, body: bytes, what: str
+) -> str | None:
+    """What is wrong with a JSON answer's body against ``validator``, or None."""
+    if not content_type.startswith("application/json"):
+        return f"content-type is {content_type!r}, not JSON"
+    try:
+        instance = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return f"the body is not JSON: {body[:200]!r}"
+    error = best_match(validator.iter_errors(instance))
+    if error is None:
+        return None
+    where = "".join(f"[{part!r}]" for part in error.absolute_path) or "the body"
+    return f"does not match {what}: at {where}, {error.message}"
+
+
+def check_response(checker: Checker, response: httpx.Response) -> None:
+    """Fail unless ``checker`` finds nothing wrong with ``response``."""
+    request = response.request
+    problem = checker.mismatch(
+        request.method,
+        request.url.path,
+        response.status_code,
+        response.headers.get("content-type", ""),
+        response.content,
+    )
+    assert problem is None, (
+        f"{request.method} {request.url.path} -> {response.status_code} {problem}"
+    )
 
 
 @functools.cache

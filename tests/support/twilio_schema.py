@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
-from support.published_schema import REPOSITORY
+from support.published_schema import REPOSITORY, check_response, json_mismatch
 
 DOCUMENT_NAME = "twilio-api-v2010-numbers.openapi.json"
 _PREFIX = "/2010-04-01"
@@ -212,30 +210,12 @@ class TwilioSchema:
             return None
         if not schema:  # no body (204)
             return f"{status} with a body: {body[:200]!r}" if body else None
-        if not content_type.startswith("application/json"):
-            return f"content-type is {content_type!r}, not JSON"
-        try:
-            instance = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return f"the body is not JSON: {body[:200]!r}"
-        error = best_match(Draft202012Validator(schema).iter_errors(instance))
-        if error is None:
-            return None
-        where = "".join(f"[{part!r}]" for part in error.absolute_path) or "the body"
-        return f"does not match Twilio's published schema: at {where}, {error.message}"
+        return json_mismatch(
+            Draft202012Validator(schema), content_type, body, "Twilio's published schema"
+        )
 
     def check(self, response: httpx.Response) -> None:
-        request = response.request
-        problem = self.mismatch(
-            request.method,
-            request.url.path,
-            response.status_code,
-            response.headers.get("content-type", ""),
-            response.content,
-        )
-        assert problem is None, (
-            f"{request.method} {request.url.path} -> {response.status_code} {problem}"
-        )
+        check_response(self, response)
 
 
 @functools.cache
