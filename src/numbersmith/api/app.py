@@ -191,7 +191,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         pruning.cancel()
         await courier.aclose()
         if database is None:
-            db.dispose()
+            await db.close()
 
     app = Application(routes, lifespan)
     app.state.database = db

@@ -34,6 +34,14 @@ def _check_applications(tx: Transaction, project_id: str, settings: Mapping[str,
             raise errors.ApplicationNotFound(name)
 
 
+def _one_write(supply: Supply, settings: Mapping[str, Any]) -> bool:
+    """Whether a purchase's one write is the insert of the number, its last statement: then
+    its statements need not share a transaction, which on PostgreSQL saves the BEGIN and the
+    COMMIT, half its round trips. Not when the supply claims the number in the store, nor when
+    an application named must be held until the number is saved."""
+    return not supply.claims and not any(settings.get(name) for name in APPLICATION_SETTINGS)
+
+
 def new_number(
     project_id: str,
     supplied: Supplied,
@@ -111,7 +119,7 @@ async def _purchase_exact(
         return number
 
     try:
-        return await db.run(work, write=True)
+        return await db.run(work, write=True, atomic=not _one_write(supply, settings))
     except DuplicateKey as exc:
         raise errors.NumberUnavailable(e164) from exc
 
@@ -140,9 +148,10 @@ async def _purchase_in_area_code(
         store.insert(tx, number)
         return number
 
+    atomic = not _one_write(supply, settings)
     while True:
         try:
-            return await db.run(work, write=True)
+            return await db.run(work, write=True, atomic=atomic)
         except DuplicateKey:
             # Someone owns the number handed out: another buyer took it between our read and our
             # insert (PostgreSQL), or it was bought before it was imported into the inventory.

@@ -39,6 +39,9 @@ class Supplied:
 
 class Supply(Protocol):
     name: str
+    #: Whether handing a number out writes to the store (claims it there). If not, a
+    #: purchase's one write is the insert of the number, which the unique index guards.
+    claims: bool
 
     def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
         """Hand out exactly ``e164`` (a number of ``space``), or None if it cannot be had."""
@@ -53,6 +56,7 @@ def _synthetic(space: AreaCodeSpace, e164: str) -> Supplied:
 
 class SyntheticSupply:
     name = "synthetic"
+    claims = False
 
     def take(self, tx: Transaction, space: AreaCodeSpace, e164: str) -> Supplied | None:
         return _synthetic(space, e164)  # owned already? the insert's unique index says so
@@ -80,6 +84,7 @@ def _from_inventory(found: inventory_store.InventoryNumber | None) -> Supplied |
 
 class InventorySupply:
     name = "inventory"
+    claims = True
 
     def __init__(self) -> None:
         #: Details shown for the numbers of each profile read so far, by country and profile

@@ -6,8 +6,9 @@ bookkeeping costs about 70 µs on this machine, several times an indexed SQLite 
 request pays it on the hot path.
 
 SQLite units of work run inline on the event loop: they take microseconds and SQLite serialises
-writers anyway, so a thread hop would only add latency. PostgreSQL units of work wait on the
-network, so they run in worker threads, each on its own pooled connection.
+writers anyway, so a thread hop would only add latency. On PostgreSQL the server's units of work
+run on the event loop too, through asyncpg (see postgres.py); those of the command line, the
+migrations and imports run on psycopg, blocking, each on its own pooled connection.
 """
 
 from __future__ import annotations
@@ -159,9 +160,12 @@ class Database:
                 self.url, pool_size=_POOL_SIZE, max_overflow=0, connect_args=connect_args
             )
             sa.event.listen(self.engine, "checkin", _leave_autocommit)
-        # As many threads as pooled connections: more would wait for a connection anyway, and
-        # overflow connections are opened and closed per unit of work.
-        self._threads = anyio.CapacityLimiter(_POOL_SIZE)
+            # Imported here, as only PostgreSQL needs it; it imports this module.
+            from numbersmith.store.postgres import RequestPool
+
+            timeout = float(self.url.query.get("connect_timeout", _CONNECT_TIMEOUT))  # type: ignore[arg-type]
+            self._requests = RequestPool(self, self.url, timeout)
+            self.request_statements = self._requests.statements
         self._integrity_error = self.engine.dialect.loaded_dbapi.IntegrityError
         # What a fault can be raised as: the driver's errors, and SQLAlchemy's wrapping of them
         # when its pool opens a connection.
@@ -362,16 +366,18 @@ class Database:
         unavailable.__cause__ = exc
         return unavailable
 
-    async def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
+    async def run(
+        self, work: Callable[[Transaction], T], *, write: bool = False, atomic: bool = True
+    ) -> T:
         """Run ``work`` in one transaction, without blocking the event loop on the network.
 
         On SQLite, writes are committed in groups (see _run_in_batch); this returns only once
-        the work is committed.
+        the work is committed. ``atomic=False`` says that the unit's one write is its last
+        statement and that it holds no lock: on PostgreSQL its statements then run on their
+        own, without BEGIN and COMMIT.
         """
         if not self.is_sqlite:
-            return await anyio.to_thread.run_sync(
-                lambda: self.run_sync(work, write=write), limiter=self._threads
-            )
+            return await self._requests.run(work, write, atomic)
         if write:
             return await self._run_in_batch(work)
         return self.run_sync(work)
@@ -595,7 +601,16 @@ class Database:
         if self._sqlite_connection is not None:
             self._sqlite_connection.close()
             self._sqlite_connection = self._sqlite_dbapi = None
+        if not self.is_sqlite:
+            self._requests.terminate()
         self.engine.dispose()
+
+    async def close(self) -> None:
+        """Close the server's PostgreSQL connections, waiting for their units of work; then
+        dispose() what is left."""
+        if not self.is_sqlite:
+            await self._requests.close()
+        self.dispose()
 
 
 _PING: sa.Select[Any] = sa.select(sa.literal_column("1"))

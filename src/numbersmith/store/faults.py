@@ -11,11 +11,13 @@ one warning when it begins and one when it ends instead of a traceback per reque
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from dataclasses import dataclass
 
+import asyncpg
 import psycopg
 import sqlalchemy as sa
 
@@ -101,13 +103,17 @@ def postgres_fault(error: BaseException, *, writing: bool) -> Fault | None:
     if not isinstance(error, psycopg.Error):
         return None
     state = error.sqlstate
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if state is None:
         # Raised by the driver itself: the connection was refused, lost or already closed.
         if not isinstance(error, psycopg.OperationalError):
             return None
-        return Fault(first_line, reads_work=False, connection_lost=True)
-    cause = f"{state} {type(error).__name__}: {first_line}"
+        return Fault(_first_line(error), reads_work=False, connection_lost=True)
+    return _postgres_state_fault(state, error, writing=writing)
+
+
+def _postgres_state_fault(state: str, error: BaseException, *, writing: bool) -> Fault | None:
+    """The fault PostgreSQL's SQLSTATE ``state`` tells of, or None if it is not one."""
+    cause = f"{state} {type(error).__name__}: {_first_line(error)}"
     if state.startswith(_POSTGRES_CONNECTION_CLASSES):
         return Fault(cause, reads_work=False, connection_lost=True)
     if state in _POSTGRES_WRITE_FAULTS:
@@ -115,6 +121,28 @@ def postgres_fault(error: BaseException, *, writing: bool) -> Fault | None:
     if state.startswith(_POSTGRES_FAULT_CLASSES):
         return Fault(cause, reads_work=False)
     return None
+
+
+def asyncpg_fault(error: BaseException, *, writing: bool) -> Fault | None:
+    """The fault behind an error of asyncpg (the server's requests' driver), or None."""
+    if isinstance(error, asyncpg.PostgresError):
+        return _postgres_state_fault(error.sqlstate, error, writing=writing)
+    if isinstance(error, (OSError, asyncio.TimeoutError)):
+        # Connecting was refused or timed out, or the socket failed under a statement.
+        return Fault(_first_line(error), reads_work=False, connection_lost=True)
+    if isinstance(error, asyncpg.InternalClientError) or (
+        isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)
+    ):
+        # asyncpg's words, without a code, for a connection that cannot take a statement: it
+        # is closed, or the server's notice that it is shutting down arrived while it was idle
+        # and left its protocol mid-way ("another operation is in progress"). Nothing was sent.
+        return Fault(_first_line(error), reads_work=False, connection_lost=True)
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class Outage:
