@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -342,14 +343,17 @@ class Search:
     locality: str | None = None
     capabilities: tuple[str, ...] = ()
 
-    @property
-    def like(self) -> str | None:
-        """The LIKE pattern over E.164 text that ``contains`` amounts to."""
+    def pattern(self, dialect_name: str) -> str | None:
+        """The pattern over E.164 text that ``contains`` amounts to: for GLOB on SQLite, for
+        LIKE elsewhere (see _matches)."""
         if self.contains is None:
             return None
-        like = self.contains.replace(keypad.WILDCARD, "_")
+        one, any_ = ("?", "*") if dialect_name == "sqlite" else ("_", "%")
+        digits = self.contains.replace(keypad.WILDCARD, one)
         # A pattern as long as the national number matches all of it; a shorter one, anywhere.
-        return "+1" + like if len(self.contains) == keypad.NATIONAL_LENGTH else f"+1%{like}%"
+        if len(self.contains) == keypad.NATIONAL_LENGTH:
+            return "+1" + digits
+        return f"+1{any_}{digits}{any_}"
 
     @property
     def profile_filters(self) -> tuple[bool, bool, tuple[str, ...]]:
@@ -385,8 +389,21 @@ def _of_profile(region: bool, locality: bool, capabilities: tuple[str, ...]) -> 
     return [t.c.profile_id.in_(sa.select(p.c.id).where(*conditions))]
 
 
+def _matches(dialect_name: str) -> Any:
+    """The phone number matches the bound ``pattern`` (Search.pattern).
+
+    GLOB on SQLite: LIKE there folds the case of every character it compares, and a sparse
+    inventory's scan compares thousands of numbers a search; GLOB took a fifth less time.
+    """
+    pattern = sa.bindparam("pattern")
+    if dialect_name == "sqlite":
+        return t.c.phone_number.op("GLOB")(pattern)
+    return t.c.phone_number.like(pattern)
+
+
 @functools.cache
 def _scan_statement(
+    dialect_name: str,
     area_code: bool,
     pattern: bool,
     profile_filters: tuple[bool, bool, tuple[str, ...]],
@@ -406,7 +423,7 @@ def _scan_statement(
             t.c.toll_free == (sa.true() if toll_free else sa.false()),
         )
     if pattern:
-        statement = statement.where(t.c.phone_number.like(sa.bindparam("pattern")))
+        statement = statement.where(_matches(dialect_name))
     if from_pick:
         statement = statement.where(t.c.pick >= sa.bindparam("pick"))
     return statement.order_by(t.c.pick).limit(sa.bindparam("limit"))
@@ -441,10 +458,15 @@ def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[tup
 
 def _scan(tx: Transaction, query: Search, limit: int, pick: int) -> list[tuple[str, int]]:
     """Read the free numbers in pick order from ``pick`` (wrapping), testing each."""
-    shape = (query.area_code is not None, query.contains is not None, query.profile_filters)
+    shape = (
+        tx.dialect_name,
+        query.area_code is not None,
+        query.contains is not None,
+        query.profile_filters,
+    )
     params = query.scope_parameters() | query.profile_parameters()
     if query.contains is not None:
-        params["pattern"] = query.like
+        params["pattern"] = query.pattern(tx.dialect_name)
     from_pick = _scan_statement(*shape, query.toll_free, from_pick=True)
     found: list[tuple[str, int]] = list(tx.all(from_pick, **params, limit=limit, pick=pick))
     if len(found) < limit:
@@ -471,6 +493,11 @@ _FEWEST_FREE = 4
 #: code (six a block), ``Contains=5*5`` read 190 blocks (1,200 numbers) for 50 matches: 0.84 ms
 #: of CPU a search on SQLite, and 0.23 ms scanning.
 _FEWEST_LINES = 24
+#: Seconds a scope found sparse is searched by scanning without a look at its blocks first.
+#: Only imports and years of sales change how full the blocks are, and either way of searching
+#: finds the same numbers; the look cost a sparse search a tenth of its time.
+_SPARSE_REMEMBERED = 60.0
+_sparse_until: dict[tuple[str | None, str, bool], float] = {}
 
 
 def _search_blocks(
@@ -479,6 +506,9 @@ def _search_blocks(
     """Ask about the numbers the inventory holds that match the pattern, block by block in pick
     order from ``pick``; None if giving up for a scan."""
     assert query.contains is not None
+    scope = (query.area_code, query.country, query.toll_free)
+    if _sparse_until.get(scope, 0.0) > time.monotonic():
+        return None
     held = blocks.held_lines(
         tx,
         area_code=query.area_code,
@@ -490,6 +520,9 @@ def _search_blocks(
     if len(first) == blocks.FIRST_PAGE_SIZE and (
         sum(lines.bit_count() for _, lines in first) < _FEWEST_LINES * len(first)
     ):
+        if len(_sparse_until) >= 4096:
+            _sparse_until.clear()
+        _sparse_until[scope] = time.monotonic() + _SPARSE_REMEMBERED
         return None
     candidates = _matching(itertools.chain(first, held), query.contains)
     statement = _ask_statement(tx.dialect_name, query.profile_filters)
