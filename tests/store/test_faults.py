@@ -7,13 +7,14 @@ import asyncio
 import sqlite3
 from collections.abc import Iterator
 
+import asyncpg
 import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from numbersmith.store import Database, DatabaseUnavailable
-from numbersmith.store.faults import postgres_fault, sqlite_fault
+from numbersmith.store.faults import asyncpg_fault, postgres_fault, sqlite_fault
 from numbersmith.store.migrations import upgrade
 from numbersmith.store.schema import projects
 from support.server import free_port
@@ -66,6 +67,23 @@ def test_a_postgresql_server_that_refuses_connections_is_a_fault():
     assert fault is not None and not fault.reads_work and fault.connection_lost
     assert postgres_fault(psycopg.errors.UniqueViolation("duplicate"), writing=True) is None
     assert postgres_fault(psycopg.errors.UndefinedTable("no such table"), writing=False) is None
+
+
+@pytest.mark.anyio
+async def test_the_request_drivers_errors_are_told_apart_the_same_way():
+    """Requests reach PostgreSQL through asyncpg: its errors mean what psycopg's do."""
+    with pytest.raises(OSError) as refused:
+        await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{free_port()}/test", timeout=5)
+    fault = asyncpg_fault(refused.value, writing=False)
+    assert fault is not None and not fault.reads_work and fault.connection_lost
+
+    shut_down = asyncpg_fault(asyncpg.AdminShutdownError("shutting down"), writing=False)
+    assert shut_down is not None and shut_down.connection_lost
+    read_only = asyncpg_fault(asyncpg.ReadOnlySQLTransactionError("read-only"), writing=True)
+    assert read_only is not None and read_only.reads_work and not read_only.connection_lost
+    assert asyncpg_fault(asyncpg.UniqueViolationError("duplicate"), writing=True) is None
+    assert asyncpg_fault(asyncpg.UndefinedTableError("no such table"), writing=False) is None
+    assert asyncpg_fault(ValueError("not the driver's"), writing=False) is None
 
 
 @pytest.mark.anyio

@@ -2,10 +2,13 @@
 Both drivers run some work in autocommit mode (SQLite all of it, PostgreSQL reads), and a
 transaction must still be one on both."""
 
+import asyncio
+import threading
+
 import pytest
 import sqlalchemy as sa
 
-from numbersmith.store import Database
+from numbersmith.store import Database, DuplicateKey
 from numbersmith.store.migrations import upgrade
 from numbersmith.store.schema import projects
 
@@ -31,6 +34,48 @@ def test_a_unit_of_work_after_reads_still_rolls_back(db):
     with pytest.raises(RuntimeError):
         db.run_sync(fails_after_writing, write=True)
     assert db.run_sync(lambda tx: tx.one(_COUNT)) == (0,)
+
+
+def test_a_unit_of_the_servers_that_fails_rolls_back_and_the_next_one_runs(db):
+    """The server's units (run(), through asyncpg on PostgreSQL) are transactions too."""
+
+    def fails_after_writing(tx):
+        tx.execute(_ADD)
+        raise RuntimeError("the unit fails after writing")
+
+    async def units():
+        with pytest.raises(RuntimeError):
+            await db.run(fails_after_writing, write=True)
+        assert await db.run(lambda tx: tx.one(_COUNT)) == (0,)
+        assert await db.run(lambda tx: tx.execute(_ADD), write=True) == 1
+        with pytest.raises(DuplicateKey):
+            await db.run(lambda tx: tx.execute(_ADD), write=True)
+        assert await db.run(lambda tx: tx.all(_COUNT)) == [(1,)]
+
+    asyncio.run(units())
+
+
+def test_units_run_from_several_event_loops_at_once(db):
+    """Tests, the command line and embedding applications run their own loops, in turn or in
+    threads side by side; each gets connections of its own."""
+    add = [
+        projects.insert().values(id=f"p-{n}", name="p", signing_key="k", date_created=0)
+        for n in range(8)
+    ]
+
+    async def units(first: int) -> None:
+        await asyncio.gather(
+            *(db.run(lambda tx, n=n: tx.execute(add[n]), write=True) for n in (first, first + 1))
+        )
+
+    asyncio.run(units(0))
+    asyncio.run(units(2))
+    threads = [threading.Thread(target=asyncio.run, args=(units(n),)) for n in (4, 6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert db.run_sync(lambda tx: tx.one(_COUNT)) == (8,)
 
 
 def test_a_migration_that_fails_leaves_the_schema_as_it_was(tmp_path):
