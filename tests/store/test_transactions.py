@@ -55,6 +55,15 @@ def test_a_unit_of_the_servers_that_fails_rolls_back_and_the_next_one_runs(db):
     asyncio.run(units())
 
 
+def test_a_postgresql_url_may_set_its_connect_timeout(postgres_url):
+    database = Database(f"{postgres_url}?connect_timeout=3")
+    try:
+        upgrade(database)
+        assert asyncio.run(database.run(lambda tx: tx.one(sa.select(sa.literal(1))))) == (1,)
+    finally:
+        database.dispose()
+
+
 def test_units_run_from_several_event_loops_at_once(db):
     """Tests, the command line and embedding applications run their own loops, in turn or in
     threads side by side; each gets connections of its own."""

@@ -105,8 +105,10 @@ class RequestPool:
 
     def __init__(self, database: Database, url: sa.URL, connect_timeout: float) -> None:
         self._database = database
-        # asyncpg takes libpq's URL, without SQLAlchemy's driver suffix.
-        self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        # asyncpg takes libpq's URL, without SQLAlchemy's driver suffix, and would pass a
+        # connect_timeout on to the server as a setting, which it refuses: it is given apart.
+        dsn = url.set(drivername="postgresql").difference_update_query(["connect_timeout"])
+        self._dsn = dsn.render_as_string(hide_password=False)
         self._connect_timeout = connect_timeout
         self.statements = Statements()
         # One pool per event loop, as asyncpg's connections belong to the loop that opened
