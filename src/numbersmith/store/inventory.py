@@ -395,7 +395,7 @@ def _matches(dialect_name: str) -> Any:
     GLOB on SQLite: LIKE there folds the case of every character it compares, and a sparse
     inventory's scan compares thousands of numbers a search; GLOB took a fifth less time.
     """
-    pattern = sa.bindparam("pattern")
+    pattern: sa.BindParameter[str] = sa.bindparam("pattern")
     if dialect_name == "sqlite":
         return t.c.phone_number.op("GLOB")(pattern)
     return t.c.phone_number.like(pattern)
