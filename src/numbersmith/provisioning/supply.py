@@ -49,6 +49,10 @@ class Supply(Protocol):
     def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
         """Hand out a free number of ``space``, or None if none is left."""
 
+    def draw(self, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        """A number of ``space`` drawn at random without reading the store, which may be owned;
+        None if this supply cannot hand one out so."""
+
 
 def _synthetic(space: AreaCodeSpace, e164: str) -> Supplied:
     return Supplied(e164, space.region, "signalwire", True, True, True, True)
@@ -65,6 +69,9 @@ class SyntheticSupply:
         start = rng.randrange(space.size)
         e164 = first_free(space, start, lambda first, n: number_store.owned_from(tx, first, n))
         return _synthetic(space, e164) if e164 is not None else None
+
+    def draw(self, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        return _synthetic(space, space.number(rng.randrange(space.size)))
 
 
 def _from_inventory(found: inventory_store.InventoryNumber | None) -> Supplied | None:
@@ -97,6 +104,9 @@ class InventorySupply:
     def take_in(self, tx: Transaction, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
         pick = rng.randrange(inventory_store.PICK_RANGE)
         return _from_inventory(inventory_store.take_free(tx, space.area_code, pick))
+
+    def draw(self, space: AreaCodeSpace, rng: random.Random) -> Supplied | None:
+        return None  # only the inventory knows which of its numbers are free
 
 
 SYNTHETIC = SyntheticSupply()
