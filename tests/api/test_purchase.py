@@ -1,12 +1,17 @@
 """Buying numbers: POST /Accounts/{AccountSid}/IncomingPhoneNumbers."""
 
+import asyncio
 import email.utils
+import random
 import time
 import uuid
 
 import pytest
 
 from api.helpers import assert_error
+from numbersmith.numbering import area_code_space
+from numbersmith.provisioning import accounts, numbers
+from numbersmith.provisioning.supply import SYNTHETIC
 
 SEED_FIELDS = {
     "account_sid", "address_requirements", "address_sid", "api_version", "beta", "capabilities",
@@ -227,3 +232,22 @@ def test_an_empty_url_means_no_url(account):
 def test_error_messages_name_the_parameter(account):
     body = assert_error(buy(account, AreaCode="310", SmsFallbackUrl="nope"), 400, 21402)
     assert "SmsFallbackUrl" in body["message"]
+
+
+def test_a_number_drawn_that_is_owned_already_gives_way_to_a_free_one(db):
+    """A purchase by area code first tries a number drawn at random; when someone owns it, the
+    purchase still succeeds, with another number of the area code."""
+    project_id = accounts.create_project(db, "p").project_id
+    space = area_code_space("415")
+    assert space is not None
+    drawn = SYNTHETIC.draw(space, random.Random(7))
+    assert drawn is not None
+
+    async def buy_twice():
+        owned = await numbers.purchase(db, project_id, phone_number=drawn.phone_number)
+        other = await numbers.purchase(db, project_id, area_code="415", rng=random.Random(7))
+        return owned, other
+
+    owned, other = asyncio.run(buy_twice())
+    assert owned.phone_number == drawn.phone_number
+    assert other.phone_number != drawn.phone_number and other.phone_number.startswith("+1415")
