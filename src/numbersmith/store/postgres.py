@@ -117,13 +117,9 @@ class RequestPool:
         self._opening: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._integrity_error = asyncpg.IntegrityConstraintViolationError
 
-    async def _connections(self) -> asyncpg.Pool:
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> asyncpg.Pool:
         """The running loop's pool, opened on first use: a server started while PostgreSQL
         is down answers 503 until it is up."""
-        loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
-        if pool is not None:
-            return pool
         for gone in [other for other in self._pools if other.is_closed()]:
             self._opening.pop(gone, None)
             with contextlib.suppress(Exception):
@@ -159,7 +155,8 @@ class RequestPool:
         for attempt in (1, 2):
             committing = False
             try:
-                pool = await self._connections()
+                loop = asyncio.get_running_loop()
+                pool = self._pools.get(loop) or await self._open(loop)
                 connection = await pool.acquire()
             except Exception as exc:
                 raise self._unavailable(exc, write) from exc
