@@ -272,7 +272,7 @@ class RenderedNumbers:
     Rendering a number costs more than reading its row, and a list renders fifty; versions never
     change once written (an update always moves date_updated forward), so serving a remembered
     rendering is always exact, across processes too. Bounded: the oldest entries go first.
-    ``get`` may be called from database worker threads; only the event loop calls ``render``.
+    ``get`` is called from units of work, ``render`` from the routes: both on the event loop.
     """
 
     def __init__(

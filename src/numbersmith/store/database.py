@@ -134,7 +134,8 @@ class Transaction:
 
 
 class Database:
-    """Owns the engine and runs units of work, inline (SQLite) or in a thread (PostgreSQL)."""
+    """Owns the engines and runs units of work: the server's on the event loop (SQLite inline,
+    PostgreSQL through asyncpg), the command line's on the calling thread."""
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)

@@ -148,7 +148,7 @@ def _first_line(error: BaseException) -> str:
 class Outage:
     """The database's current fault, if any; logs a warning when one begins and when it ends.
 
-    Written by the event loop, PostgreSQL's worker threads and SQLite's checkpoint thread, so
+    Written by the event loop, the command line's threads and SQLite's checkpoint thread, so
     changes take a lock; reading ``fault`` does not need it.
     """
 
