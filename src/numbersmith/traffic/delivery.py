@@ -74,7 +74,11 @@ _HEADERS = {
 STATUS_CALLBACK_ATTEMPTS = 3
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like the other records made for every webhook request and every simulated
+# message: a frozen dataclass's __init__ sets each field through object.__setattr__, and
+# with these frozen an inbound message cost the server 5% more instructions. Nothing
+# changes one once made.
+@dataclass(slots=True)
 class Attempt:
     """One HTTP request made, or refused before connecting: a line of the journal."""
 
@@ -92,7 +96,8 @@ class Attempt:
     error_reason: str | None = None  # what went wrong, in words, for a person reading the journal
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every document fetched (see Attempt).
+@dataclass(slots=True)
 class Fetched(Generic[T]):
     """A document fetched for a call or message, and every request it took."""
 
@@ -127,7 +132,8 @@ class _Failure(Exception):
         self.final = final
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every request (see Attempt).
+@dataclass(slots=True)
 class _Answer:
     """The end of a request chain: the last answer and the URL it came from (no query added)."""
 
@@ -136,7 +142,8 @@ class _Answer:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every request (see Attempt).
+@dataclass(slots=True)
 class _Request:
     """One webhook request as sent: the URL requested, its form body and signature."""
 

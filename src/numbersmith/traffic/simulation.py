@@ -84,7 +84,8 @@ class ReceivesFax(TrafficError):
     """A call to a number whose VoiceReceiveMode is fax."""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every simulation (see delivery.Attempt).
+@dataclass(slots=True)
 class Handler:
     """Where traffic of one kind goes: the number's own URLs, or its application's."""
 
@@ -108,7 +109,8 @@ class _Run(Protocol):
     def resume(self, outcome: laml.Document | Failure, source_url: str) -> Fetch | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every simulation (see delivery.Attempt).
+@dataclass(slots=True)
 class Exchange:
     """What a simulation came to, as journalled: its document and its deliveries'."""
 
