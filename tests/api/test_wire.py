@@ -7,11 +7,15 @@ from numbersmith.provisioning import numbers
 def test_unknown_routes_answer_json_20404(account):
     assert_error(account.http.get("/2010-04-01/Accounts/x/Calls.json"), 404, 20404)
     assert_error(account.http.get("/nothing-here"), 404, 20404)
+    # Under numbersmith's own prefix too, which has a router of its own.
+    assert_error(account.http.get("/api/numbersmith/v1/Accounts/x/Nothing.json"), 404, 20404)
 
 
 def test_wrong_methods_answer_json_20004(account):
     assert_error(account.http.put(account.numbers_path), 405, 20004)
     assert_error(account.http.patch(f"{account.numbers_path}/abc"), 405, 20004)
+    own = f"/api/numbersmith/v1/Accounts/{account.project_id}/InboundMessages.json"
+    assert_error(account.http.get(own), 405, 20004)
 
 
 def test_head_answers_as_get_does_without_a_body(account):

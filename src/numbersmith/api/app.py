@@ -21,6 +21,7 @@ from numbersmith.api.applications import Applications
 from numbersmith.api.auth import Authenticator
 from numbersmith.api.available_numbers import AvailablePhoneNumbers
 from numbersmith.api.incoming_numbers import IncomingPhoneNumbers
+from numbersmith.api.projects import PREFIX as OWN_API
 from numbersmith.api.projects import Projects
 from numbersmith.api.representation import Representation, json_response
 from numbersmith.api.traffic import Traffic
@@ -34,6 +35,8 @@ from numbersmith.traffic.delivery import Allowlist, Courier
 from numbersmith.traffic.simulation import Simulator
 
 log = logging.getLogger("numbersmith")
+#: Where numbersmith's own routes are, and no other route is.
+_OWN_PATHS = OWN_API + "/"
 
 
 def _api_error(exc: errors.ApiError) -> Response:
@@ -85,6 +88,12 @@ class Application:
 
     def __init__(self, routes: list[BaseRoute], lifespan: Lifespan[Application]) -> None:
         self.router = Router(routes, lifespan=lifespan)
+        # numbersmith's own routes share a prefix that no other route's path can match: a
+        # request under it tries only them. The router tries routes in order, and an inbound
+        # message's route came ninth, after the vendors' (~4 µs of matching).
+        self._own_router = Router(
+            [r for r in routes if isinstance(r, Route) and r.path.startswith(_OWN_PATHS)]
+        )
         self.state = State()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -102,8 +111,9 @@ class Application:
                 started = True
             await send(message)
 
+        router = self._own_router if scope["path"].startswith(_OWN_PATHS) else self.router
         try:
-            await self.router(scope, receive, send_noting_start)
+            await router(scope, receive, send_noting_start)
         except Exception as exc:
             if started:
                 raise  # too late to answer with an error; the server logs it

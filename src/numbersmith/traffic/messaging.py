@@ -36,7 +36,8 @@ from numbersmith.traffic.running import (
 INVALID_MESSAGING_VERB = 14110
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every message (see delivery.Attempt).
+@dataclass(slots=True)
 class MessageResult:
     """How the message's handling ended, and the replies it produced."""
 

@@ -39,7 +39,8 @@ TOO_MANY_MEDIA = 21623
 SENT = "sent"
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every document fetched (see delivery.Attempt).
+@dataclass(slots=True)
 class Fetch:
     """A request the run needs made next; the answer goes back through ``resume``."""
 
@@ -63,7 +64,8 @@ class Failure:
 Outcome = Document | Failure
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every verb run (see delivery.Attempt).
+@dataclass(slots=True)
 class Step:
     """One verb met, in order, and what came of it."""
 
@@ -74,7 +76,8 @@ class Step:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every reply sent (see delivery.Attempt).
+@dataclass(slots=True)
 class Reply:
     """A message the LaML sends (<Message>, or <Sms> in a call)."""
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
@@ -25,6 +25,7 @@ from numbersmith.provisioning.model import Application, IncomingNumber, is_web_u
 from numbersmith.store import Database, Transaction, journal
 from numbersmith.store import accounts as account_store
 from numbersmith.store import numbers as number_store
+from numbersmith.store.numbers import SmsRouting
 from numbersmith.traffic import laml, parameters, records
 from numbersmith.traffic.delivery import Attempt, Courier, Target
 from numbersmith.traffic.interpreter import (
@@ -36,6 +37,9 @@ from numbersmith.traffic.interpreter import (
     MessageResult,
     MessageRun,
 )
+
+#: What a simulation reads of the number it reaches.
+N = TypeVar("N", IncomingNumber, SmsRouting)
 
 #: Who sends a simulated message or places a simulated call when the request does not say: a
 #: number of the 555-01xx range that North America keeps for fiction, which nobody can own.
@@ -80,7 +84,8 @@ class ReceivesFax(TrafficError):
     """A call to a number whose VoiceReceiveMode is fax."""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every simulation (see delivery.Attempt).
+@dataclass(slots=True)
 class Handler:
     """Where traffic of one kind goes: the number's own URLs, or its application's."""
 
@@ -104,7 +109,8 @@ class _Run(Protocol):
     def resume(self, outcome: laml.Document | Failure, source_url: str) -> Fetch | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made for every simulation (see delivery.Attempt).
+@dataclass(slots=True)
 class Exchange:
     """What a simulation came to, as journalled: its document and its deliveries'."""
 
@@ -127,8 +133,8 @@ def _voice_handler(number: IncomingNumber, application: Application | None) -> H
     )
 
 
-def _sms_handler(number: IncomingNumber, application: Application | None) -> Handler:
-    source = application if application is not None else number
+def _sms_handler(number: SmsRouting, application: Application | None) -> Handler:
+    source: SmsRouting | Application = application if application is not None else number
     return Handler(
         url=source.sms_url,
         method=source.sms_method,
@@ -176,13 +182,17 @@ class Simulator:
         self._signing_keys: dict[str, str] = {}
 
     async def _recipient(
-        self, project_id: str, to: str, application_of: str
-    ) -> tuple[IncomingNumber, Application | None, str]:
-        """The project's number ``to``, the application it names for this traffic, and the
-        project's signing key."""
+        self,
+        project_id: str,
+        to: str,
+        read: Callable[[Transaction, str, str], N | None],
+        application_of: str,
+    ) -> tuple[N, Application | None, str]:
+        """What ``read`` finds of the project's number ``to``, the application it names for
+        this traffic, and the project's signing key."""
 
-        def work(tx: Transaction) -> tuple[IncomingNumber, Application | None, str | None]:
-            number = number_store.get_by_phone_number(tx, project_id, to)
+        def work(tx: Transaction) -> tuple[N, Application | None, str | None]:
+            number = read(tx, project_id, to)
             if number is None:
                 raise NotOurNumber(to)
             application_sid = getattr(number, application_of)
@@ -275,7 +285,9 @@ class Simulator:
         for url in media:
             if not is_web_url(url):
                 raise InvalidMediaUrl(url)
-        number, application, key = await self._recipient(project_id, to, "sms_application_sid")
+        number, application, key = await self._recipient(
+            project_id, to, number_store.sms_routing, "sms_application_sid"
+        )
         handler = _sms_handler(number, application)
         sid = self.flavor.new_message_sid(bool(media))
         created = time.time()
@@ -323,7 +335,9 @@ class Simulator:
         caller doing what ``script`` says; then the status callback hears how it ended."""
         to = _number(to, InvalidTo)
         caller = _number(from_, InvalidFrom) if from_ else OUTSIDE_NUMBER
-        number, application, key = await self._recipient(project_id, to, "voice_application_sid")
+        number, application, key = await self._recipient(
+            project_id, to, number_store.get_by_phone_number, "voice_application_sid"
+        )
         if number.voice_receive_mode == "fax":
             raise ReceivesFax(to)
         handler = _voice_handler(number, application)
