@@ -54,7 +54,10 @@ Reply = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
 
 def answer(
-    body: str | bytes = "<Response/>", status: int = 200, content_type: str = "text/xml"
+    body: str | bytes = "<Response/>",
+    status: int = 200,
+    content_type: str = "text/xml",
+    headers: dict[str, str] | None = None,
 ) -> Reply:
     data = body.encode("utf-8") if isinstance(body, str) else body
 
@@ -62,6 +65,8 @@ def answer(
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(data)
 

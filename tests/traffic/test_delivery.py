@@ -106,6 +106,22 @@ async def test_a_get_appends_the_parameters_to_the_query(receiver: Receiver) -> 
     assert fetched.source_url == url + "?tenant=7"
 
 
+async def test_a_cookie_one_webhook_sets_is_never_sent_to_another(receiver: Receiver) -> None:
+    """Every project's webhooks share the client: a cookie kept from one project's answer
+    would go to the next project whose webhook is on the same host."""
+    cookie = {"Set-Cookie": "session=secret; Path=/"}
+    # By name: cookies are kept for host names, not for IP addresses.
+    first = receiver.route("/first", answer(REPLY, headers=cookie)).replace(
+        "127.0.0.1", "localhost"
+    )
+    second = receiver.route("/second", answer(REPLY)).replace("127.0.0.1", "localhost")
+    async with Courier() as courier:
+        await fetch(courier, first)
+        await fetch(courier, second)
+    [request] = receiver.requests_to("/second")
+    assert "cookie" not in request.headers
+
+
 async def test_a_get_without_a_query_starts_one(receiver: Receiver) -> None:
     url = receiver.route("/voice", answer(REPLY))
     async with Courier() as courier:

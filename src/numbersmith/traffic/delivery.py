@@ -208,6 +208,9 @@ class Courier:
                 connector=connections.connector(self._max_connections, self.allow),
                 auto_decompress=False,  # a compressed answer could expand past any limit
                 trust_env=False,  # proxies would route around the allowlist
+                # Every project's webhooks share this session: a cookie kept from one answer
+                # would be sent to whichever project's webhook came next on that host.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 timeout=aiohttp.ClientTimeout(total=None),  # ours, per request
             )
         return self._session
