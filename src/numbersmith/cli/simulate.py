@@ -39,7 +39,7 @@ def _simulator_run(work: Callable[[Simulator], Awaitable[Exchange]]) -> Exchange
             raise click.ClickException(transcript.refusal(exc)) from None
         finally:
             await courier.aclose()
-            db.dispose()
+            await db.close()
 
     return asyncio.run(run())
 
