@@ -136,3 +136,27 @@ def test_a_sparse_inventory_finds_every_free_number_that_matches(db, search):
         assert set(search(Contains=pattern, AreaCode="310")) == matching(pattern, free)
     page = search(Contains="5*5", PageSize=20)
     assert len(page) == 20 and set(page) <= matching("5*5", free)
+
+
+def test_a_sparse_area_code_gives_the_numbers_of_exchanges_that_match_whole(db, search):
+    """In a sparse inventory, exchanges such as 515 match ``5*5`` whatever the line: a page comes
+    from them first, and a larger one adds every other match."""
+    rng = random.Random(9)
+    exchanges = area_code_space("310").exchanges
+    numbers = sorted(
+        {f"+1310{rng.choice(exchanges)}{rng.randrange(10_000):04d}" for _ in range(3000)}
+    )
+    deciding = [
+        f"+1310{exchange}{line:04d}"
+        for exchange in ("515", "545")
+        for line in range(0, 10_000, 400)
+    ]
+    stock(db, sorted(set(numbers) | set(deciding)))
+    sell(db, deciding[:5])
+    free = (set(numbers) | set(deciding)) - set(deciding[:5])
+
+    for _ in range(5):
+        page = search(Contains="5*5", AreaCode="310", PageSize=20)
+        assert len(page) == 20 and set(page) <= free
+        assert all(number[5] == number[7] == "5" for number in page)  # exchanges 5?5
+    assert set(search(Contains="5*5", AreaCode="310")) == matching("5*5", free)
