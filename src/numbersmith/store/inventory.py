@@ -445,18 +445,22 @@ def search(tx: Transaction, query: Search, *, limit: int, pick: int) -> list[tup
     """Up to ``limit`` free numbers matching ``query``, in pick order from ``pick`` (wrapping),
     as (phone_number, profile_id) pairs.
 
-    A search with a pattern goes by the blocks the inventory holds (store.blocks); when the
+    A search with a pattern goes by the blocks the inventory holds (store.blocks). When the
     blocks hold few lines each, or most of the numbers they give turn out sold or unfit, it
-    reads the exchanges whose every number matches (see _search_exchanges), then scans the free
-    numbers.
+    reads instead the exchanges whose every number matches, if the search names an area code
+    (see _in_deciding_exchanges), and then scans the free numbers for what is still missing.
     """
-    if query.contains is not None:
-        found = _search_blocks(tx, query, limit, pick)
-        if found is not None:
-            return found
-        if query.area_code is not None:
-            return _search_exchanges(tx, query, limit, pick)
-    return _scan(tx, query, limit, pick)
+    if query.contains is None:
+        return _scan(tx, query, limit, pick)
+    by_blocks = _search_blocks(tx, query, limit, pick)
+    if by_blocks is not None:
+        return by_blocks
+    found = _in_deciding_exchanges(tx, query, limit, pick) if query.area_code else []
+    if len(found) >= limit:
+        return found
+    seen = {number for number, _ in found}
+    scanned = [row for row in _scan(tx, query, limit, pick) if row[0] not in seen]
+    return found + scanned[: limit - len(found)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -484,19 +488,18 @@ def _in_exchange_statement(profile_filters: tuple[bool, bool, tuple[str, ...]]) 
     )
 
 
-#: Exchanges a sparse search reads before it scans.
-_MOST_EXCHANGES = 8
+#: Exchanges a search reads before it scans: an inventory may hold none of those that decide.
+_MOST_EXCHANGES = 4
 
 
-def _search_exchanges(
+def _in_deciding_exchanges(
     tx: Transaction, query: Search, limit: int, pick: int
 ) -> list[tuple[str, int]]:
-    """A sparse area code's matches: first the numbers of the exchanges that decide the pattern
-    by themselves, from an exchange chosen by ``pick``; then, if they are too few, the scan.
+    """Up to ``limit`` free numbers of the exchanges that decide the pattern by themselves, from
+    an exchange and a line chosen by ``pick`` (each exchange read from that line, wrapping).
 
-    A scan tests every free number in pick order, and with a handful of numbers in each block
-    it read 2,700 of them for fifty matches of ``5*5``; an exchange such as 515 gives fifty
-    matches in fifty reads.
+    Every number they read is a match: in a sparse inventory, where a scan read 2,700 numbers
+    for fifty matches of ``5*5``, an exchange such as 515 gives fifty in fifty reads.
     """
     assert query.area_code is not None and query.contains is not None
     exchanges = _deciding_exchanges(query.area_code, query.contains)
@@ -504,26 +507,27 @@ def _search_exchanges(
     if exchanges:
         statement = _in_exchange_statement(query.profile_filters)
         params = query.profile_parameters()
-        first = pick % len(exchanges)
-        # A few reads at most: an inventory may hold none of the exchanges that decide.
+        first, line = divmod(pick, 10_000)
+        first %= len(exchanges)
         chosen = itertools.islice(
             itertools.chain(exchanges[first:], exchanges[:first]), _MOST_EXCHANGES
         )
         for exchange in chosen:
             prefix = f"+1{query.area_code}{exchange}"
-            rows = tx.all(
-                statement,
-                **params,
-                low=prefix + "0000",
-                high=prefix + "9999",
-                limit=limit - len(found),
-            )
-            found += [(row[0], row[1]) for row in rows]
+            for low, high in ((line, 9_999), (0, line - 1)):
+                if low > high or len(found) >= limit:
+                    continue
+                rows = tx.all(
+                    statement,
+                    **params,
+                    low=f"{prefix}{low:04d}",
+                    high=f"{prefix}{high:04d}",
+                    limit=limit - len(found),
+                )
+                found += [(row[0], row[1]) for row in rows]
             if len(found) >= limit:
-                return found
-    seen = {number for number, _ in found}
-    scanned = (row for row in _scan(tx, query, limit, pick) if row[0] not in seen)
-    return found + list(itertools.islice(scanned, limit - len(found)))
+                break
+    return found
 
 
 def _scan(tx: Transaction, query: Search, limit: int, pick: int) -> list[tuple[str, int]]:
