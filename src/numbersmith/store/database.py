@@ -217,11 +217,8 @@ class Database:
         try:
             return self._inserts[key]
         except KeyError:
-            preparer = self.engine.dialect.identifier_preparer
-            names = ", ".join(preparer.format_column(table.c[name]) for name in columns)
             marker = "%s" if self.engine.dialect.name == "postgresql" else "?"
-            values = ", ".join([marker] * len(columns))
-            sql = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({values})"
+            sql = insert_sql(self.engine.dialect, table, columns, [marker] * len(columns))
             self._inserts[key] = sql
             return sql
 
@@ -612,6 +609,15 @@ class Database:
         if not self.is_sqlite:
             await self._requests.close()
         self.dispose()
+
+
+def insert_sql(
+    dialect: sa.Dialect, table: sa.Table, columns: Sequence[str], markers: Sequence[str]
+) -> str:
+    """``INSERT INTO table (columns) VALUES (markers)``, names quoted as ``dialect`` quotes."""
+    preparer = dialect.identifier_preparer
+    names = ", ".join(preparer.format_column(table.c[name]) for name in columns)
+    return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({', '.join(markers)})"
 
 
 _PING: sa.Select[Any] = sa.select(sa.literal_column("1"))

@@ -27,7 +27,7 @@ from greenlet import GreenletExit, getcurrent, greenlet
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.sql.elements import ClauseElement
 
-from numbersmith.store.database import DuplicateKey, Row, Transaction
+from numbersmith.store.database import DuplicateKey, Row, Transaction, insert_sql
 from numbersmith.store.faults import DatabaseUnavailable, asyncpg_fault
 
 if TYPE_CHECKING:
@@ -86,10 +86,8 @@ class Statements:
         try:
             return self._inserts[key]
         except KeyError:
-            preparer = self._dialect.identifier_preparer
-            names = ", ".join(preparer.format_column(table.c[name]) for name in columns)
-            values = ", ".join(f"${position}" for position in range(1, len(columns) + 1))
-            sql = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({values})"
+            markers = [f"${position}" for position in range(1, len(columns) + 1)]
+            sql = insert_sql(self._dialect, table, columns, markers)
             self._inserts[key] = sql
             return sql
 
