@@ -104,3 +104,73 @@ def test_a_migration_that_fails_leaves_the_schema_as_it_was(tmp_path):
             ]
     finally:
         database.dispose()
+
+
+_BACKEND_PID = sa.select(sa.func.pg_backend_pid())
+
+
+def test_connections_the_server_closed_between_units_are_replaced(postgres_url):
+    """The server's PostgreSQL connections wait between units of work; PostgreSQL may end them
+    meanwhile (a restart, an operator's pg_terminate_backend), and the next unit still runs."""
+    database = Database(postgres_url)
+
+    async def units() -> None:
+        for seen_closed in (True, False):
+            pids = await asyncio.gather(
+                *(database.run(lambda tx: tx.one(_BACKEND_PID)) for _ in range(4))
+            )
+            with database.engine.connect() as connection:
+                for (pid,) in set(pids):
+                    connection.execute(sa.select(sa.func.pg_terminate_backend(pid)))
+            if seen_closed:
+                await asyncio.sleep(0.1)  # the loop reads each connection's end
+            # Else the first unit finds out by using one, and runs again on a new connection.
+            answers = await asyncio.gather(
+                *(database.run(lambda tx: tx.one(sa.select(sa.literal(2)))) for _ in range(4))
+            )
+            assert answers == [(2,)] * 4
+        await database.close()
+
+    try:
+        asyncio.run(units())
+        assert database.outage.fault is None
+    finally:
+        database.dispose()
+
+
+def test_more_units_at_once_than_connections_all_run_and_the_pool_closes(postgres_url):
+    database = Database(postgres_url)
+    slow = sa.select(sa.func.pg_sleep(0.02), sa.literal(1))
+
+    async def units() -> None:
+        # Were a unit to wait for a connection kept by no unit, they would wait for ever.
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(database.run(lambda tx: tx.one(slow)) for _ in range(60))), 30
+        )
+        assert [answer[1] for answer in answers] == [1] * 60
+        # Closing waits for the pool's connections to come back, those kept between units too.
+        await asyncio.wait_for(database.close(), 10)
+
+    try:
+        asyncio.run(units())
+    finally:
+        database.dispose()
+
+
+def test_closing_waits_for_running_units_and_then_closes(postgres_url):
+    """A server shutting down lets the units of work under way finish, then closes: units that
+    finish after the close began hand their connections back rather than keep them."""
+    database = Database(f"{postgres_url}?connect_timeout=600")  # close() waits up to this long
+    slow = sa.select(sa.func.pg_sleep(0.2), sa.literal(1))
+
+    async def units() -> None:
+        await database.run(lambda tx: tx.one(slow))  # one connection kept
+        running = [asyncio.ensure_future(database.run(lambda tx: tx.one(slow))) for _ in range(8)]
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(database.close(), 30)
+        assert [unit.result()[1] for unit in running] == [1] * 8
+
+    try:
+        asyncio.run(units())
+    finally:
+        database.dispose()
