@@ -66,25 +66,45 @@ def test_a_postgresql_url_may_set_its_connect_timeout(postgres_url):
 
 def test_units_run_from_several_event_loops_at_once(db):
     """Tests, the command line and embedding applications run their own loops, in turn or in
-    threads side by side; each gets connections of its own."""
+    threads side by side; each gets connections of its own (PostgreSQL), or waits for the
+    other loops' group commits (SQLite)."""
+    rounds, each = 100, 4
     add = [
         projects.insert().values(id=f"p-{n}", name="p", signing_key="k", date_created=0)
-        for n in range(8)
+        for n in range(4 * rounds * each)
     ]
 
-    async def units(first: int) -> None:
+    async def units(first: int, count: int = each) -> None:
         await asyncio.gather(
-            *(db.run(lambda tx, n=n: tx.execute(add[n]), write=True) for n in (first, first + 1))
+            *(
+                db.run(lambda tx, n=n: tx.execute(add[n]), write=True)
+                for n in range(first, first + count)
+            )
         )
 
-    asyncio.run(units(0))
-    asyncio.run(units(2))
-    threads = [threading.Thread(target=asyncio.run, args=(units(n),)) for n in (4, 6)]
+    asyncio.run(units(0, 2))
+    asyncio.run(units(2, 2))
+    failures: list[BaseException] = []
+
+    async def rounds_of_units(first: int) -> None:
+        for start in range(first, first + rounds * each, each):
+            await units(start)
+
+    def loop_in_a_thread(first: int) -> None:
+        try:
+            asyncio.run(rounds_of_units(first))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=loop_in_a_thread, args=(n * rounds * each,)) for n in (1, 2, 3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert db.run_sync(lambda tx: tx.one(_COUNT)) == (8,)
+    assert failures == []
+    assert db.run_sync(lambda tx: tx.one(_COUNT)) == (4 + 3 * rounds * each,)
 
 
 def test_a_migration_that_fails_leaves_the_schema_as_it_was(tmp_path):

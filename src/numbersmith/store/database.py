@@ -389,7 +389,10 @@ class Database:
         rolls back its savepoint alone. Nobody is answered before the commit has happened.
         """
         loop = asyncio.get_running_loop()
-        if self._batch is None:
+        batch = self._batch
+        if batch is None or batch.get_loop() is not loop:
+            # No batch is open, or another event loop's is (one in another thread): that one
+            # holds the lock until its commit, which this waits for.
             self._lock.acquire()
             try:
                 connection = self._sqlite()
@@ -397,9 +400,8 @@ class Database:
             except BaseException as exc:
                 self._lock.release()
                 raise self._failed(exc, writing=True)
-            self._batch = loop.create_future()
+            self._batch = batch = loop.create_future()
             loop.call_soon(self._commit_batch)
-        batch = self._batch
         # The batch has opened the connection and holds the lock: going through _connection()
         # (a context manager and a re-entrant lock) again cost ~3 µs a unit.
         connection = self._sqlite_dbapi
