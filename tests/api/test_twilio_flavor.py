@@ -16,8 +16,10 @@ from api.test_traffic import MESSAGE_REPLY, SENDER, expected_signature, send_mes
 from conftest import Account, new_account
 from numbersmith.api.app import create_app
 from numbersmith.config import Settings
-from numbersmith.provisioning import accounts
+from numbersmith.provisioning import accounts, seed_file
 from numbersmith.provisioning.flavor import FlavorMismatch
+from numbersmith.provisioning.seed import apply
+from numbersmith.provisioning.supply import supply_named
 from numbersmith.store import Database
 from support.receiver import Receiver, receiving
 
@@ -295,3 +297,58 @@ def test_twilio_s_schema_refuses_a_field_too_many_or_too_few(twilio):
         "GET", twilio.numbers_path + ".json", 200, "application/json", orjson.dumps(page)
     )
     assert found is not None and "start" in found
+
+
+NUMBER_SID = re.compile(r"PN[0-9a-f]{32}")
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_numbers_and_applications_made_in_the_dashboard_are_twilios(twilio: Account) -> None:
+    browser = TestClient(twilio.http.app, raise_server_exceptions=False)
+    browser.post(
+        "/dashboard/sign-in", data={"project_id": twilio.project_id, "api_token": twilio.token}
+    )
+    match = _CSRF.search(browser.get("/dashboard/buy").text)
+    assert match is not None
+    token = match.group(1)
+
+    bought = browser.post("/dashboard/buy", data={"area_code": "310", "csrf_token": token})
+    made = browser.post(
+        "/dashboard/applications", data={"friendly_name": "Support", "csrf_token": token}
+    )
+
+    assert bought.status_code == made.status_code == 200, (bought.text, made.text)
+    (number,) = twilio.http.get(twilio.numbers_path + ".json").json()["incoming_phone_numbers"]
+    assert NUMBER_SID.fullmatch(number["sid"]), number["sid"]
+    phone = number["phone_number"]
+    assert number["friendly_name"] == f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
+    applications = twilio.http.get(f"/2010-04-01/Accounts/{twilio.project_id}/Applications.json")
+    (application,) = applications.json()["applications"]
+    assert re.fullmatch(r"AP[0-9a-f]{32}", application["sid"]), application["sid"]
+
+
+def test_a_seed_on_a_twilio_database_makes_twilios_numbers_and_applications(
+    db: Database, twilio_app: TestClient
+) -> None:
+    project = "AC" + "1" * 32
+    seed = seed_file.parse(
+        f"""
+projects:
+  - project_id: {project}
+    api_token: {"a" * 32}
+    applications:
+      - friendly_name: Support
+    numbers:
+      - phone_number: "+13103380005"
+"""
+    )
+    apply(db, seed, supply_named("synthetic"))
+
+    client = TestClient(twilio_app.app, raise_server_exceptions=False)
+    client.auth = (project, "a" * 32)
+    base = f"/2010-04-01/Accounts/{project}"
+    (number,) = client.get(f"{base}/IncomingPhoneNumbers.json").json()["incoming_phone_numbers"]
+    (application,) = client.get(f"{base}/Applications.json").json()["applications"]
+    assert NUMBER_SID.fullmatch(number["sid"]), number["sid"]
+    assert number["friendly_name"] == "(310) 338-0005"
+    assert re.fullmatch(r"AP[0-9a-f]{32}", application["sid"]), application["sid"]

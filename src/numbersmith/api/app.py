@@ -181,7 +181,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         Route("/healthz", healthz, methods=["GET"]),
         *openapi.routes(),
         # Pages come last: a request of the API never tries their patterns.
-        *dashboard.routes(db, auth, supply, settings.supply, simulator),
+        *dashboard.routes(db, auth, supply, settings.supply, simulator, flavor),
     ]
 
     @contextlib.asynccontextmanager

@@ -16,6 +16,7 @@ from numbersmith.dashboard.deliveries import Deliveries
 from numbersmith.dashboard.inventory import Inventory
 from numbersmith.dashboard.numbers import Buying, Numbers
 from numbersmith.dashboard.site import OPERATOR_SCOPE, PREFIX, Pages, Site, action, page
+from numbersmith.flavors import Flavor
 from numbersmith.provisioning.supply import Supply
 from numbersmith.store import Database
 from numbersmith.traffic.simulation import Simulator
@@ -38,10 +39,15 @@ async def _home(request: Request) -> Response:
 
 
 def routes(
-    db: Database, auth: Authenticator, supply: Supply, supply_name: str, simulator: Simulator
+    db: Database,
+    auth: Authenticator,
+    supply: Supply,
+    supply_name: str,
+    simulator: Simulator,
+    flavor: Flavor,
 ) -> list[BaseRoute]:
     """``/`` and everything under ``/dashboard``."""
-    site = Site(db, auth, supply, supply_name, simulator)
+    site = Site(db, auth, supply, supply_name, simulator, flavor)
     account = Account(site)
     numbers = Numbers(site)
     buying = Buying(site)

@@ -71,7 +71,9 @@ class Applications:
     async def create(self, request: Request, visitor: Visitor, form: FormData) -> Response:
         settings = _settings(form)
         try:
-            await applications.create(self.site.db, visitor.project_id, settings)
+            await applications.create(
+                self.site.db, visitor.project_id, settings, flavor=self.site.flavor
+            )
         except ProvisioningError as error:
             return self._form(
                 request, visitor, None, settings, words.refusal(error, request.url.path), 400
@@ -88,7 +90,9 @@ class Applications:
         sid = request.path_params["sid"]
         settings = _settings(form)
         try:
-            await applications.update(self.site.db, visitor.project_id, sid, settings)
+            await applications.update(
+                self.site.db, visitor.project_id, sid, settings, flavor=self.site.flavor
+            )
         except ProvisioningError as error:
             application = await applications.fetch(self.site.db, visitor.project_id, sid)
             return self._form(

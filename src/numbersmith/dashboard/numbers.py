@@ -307,6 +307,7 @@ class Buying:
                 phone_number=phone_number,
                 area_code=None if phone_number else area_code,
                 supply=self.site.supply,
+                flavor=self.site.flavor,
             )
         except ProvisioningError as error:
             return await self._page(

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from numbersmith.api.auth import Authenticator
 from numbersmith.dashboard import sessions
+from numbersmith.flavors import Flavor
 from numbersmith.provisioning import accounts
 from numbersmith.provisioning.errors import NoSuchApplication, NumberNotFound
 from numbersmith.provisioning.supply import Supply
@@ -87,12 +88,15 @@ class Site:
         supply: Supply,
         supply_name: str,
         simulator: Simulator,
+        flavor: Flavor,
     ) -> None:
         self.db = db
         self.auth = auth
         self.supply = supply
         self.supply_name = supply_name
         self.simulator = simulator
+        #: What numbers and applications made here look like: their sids, default names.
+        self.flavor = flavor
         # Signing keys never change once a project exists: read each once.
         self._signing_keys: dict[str, str] = {}
 

@@ -59,7 +59,7 @@ def add(
     tx: Transaction,
     project_id: str,
     settings: Mapping[str, Any],
-    flavor: Flavor = SIGNALWIRE,
+    flavor: Flavor,
     *,
     sid: str | None = None,
 ) -> Application:

@@ -46,7 +46,7 @@ def new_number(
     project_id: str,
     supplied: Supplied,
     settings: Mapping[str, Any],
-    flavor: Flavor = SIGNALWIRE,
+    flavor: Flavor,
 ) -> IncomingNumber:
     moment = now()
     e164 = supplied.phone_number

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from numbersmith import numbering
+from numbersmith.flavors import Flavor
 from numbersmith.provisioning import accounts, applications, inventory
+from numbersmith.provisioning import flavor as database_flavor
 from numbersmith.provisioning.clock import now
 from numbersmith.provisioning.model import Application
 from numbersmith.provisioning.numbers import new_number
@@ -100,14 +102,18 @@ def apply(db: Database, seed: Seed, supply: Supply) -> SeedReport:
         report.inventory_added += added.added
 
     def work(tx: Transaction) -> None:
+        # Numbers and applications get sids and default names of the database's flavour.
+        flavor = database_flavor.of(tx)
         for project in seed.projects:
-            _project(tx, project, supply, report)
+            _project(tx, project, supply, flavor, report)
 
     db.run_sync(work, write=True)
     return report
 
 
-def _project(tx: Transaction, project: SeedProject, supply: Supply, report: SeedReport) -> None:
+def _project(
+    tx: Transaction, project: SeedProject, supply: Supply, flavor: Flavor, report: SeedReport
+) -> None:
     try:
         credentials, changed = accounts.seed_project(
             tx, project.project_id, project.name, project.api_token, project.signing_key
@@ -117,9 +123,9 @@ def _project(tx: Transaction, project: SeedProject, supply: Supply, report: Seed
     report.projects.append(credentials)
     _count(report, changed)
     for application in project.applications:
-        _application(tx, project.project_id, application, report)
+        _application(tx, project.project_id, application, flavor, report)
     for number in project.numbers:
-        _number(tx, project.project_id, number, supply, report)
+        _number(tx, project.project_id, number, supply, flavor, report)
 
 
 def _count(report: SeedReport, change: bool | None) -> None:
@@ -135,7 +141,7 @@ def _differs(current: object, settings: Mapping[str, Any]) -> bool:
 
 
 def _application(
-    tx: Transaction, project_id: str, seeded: SeedApplication, report: SeedReport
+    tx: Transaction, project_id: str, seeded: SeedApplication, flavor: Flavor, report: SeedReport
 ) -> None:
     existing: Application | None
     if seeded.sid is not None:
@@ -145,7 +151,7 @@ def _application(
     else:
         existing = application_store.named(tx, project_id, seeded.settings["friendly_name"])
     if existing is None:
-        applications.add(tx, project_id, seeded.settings, sid=seeded.sid)
+        applications.add(tx, project_id, seeded.settings, flavor, sid=seeded.sid)
         _count(report, None)
     elif _differs(existing, seeded.settings):
         updated = existing.with_settings(seeded.settings, max(now(), existing.date_updated + 1))
@@ -154,7 +160,12 @@ def _application(
 
 
 def _number(
-    tx: Transaction, project_id: str, seeded: SeedNumber, supply: Supply, report: SeedReport
+    tx: Transaction,
+    project_id: str,
+    seeded: SeedNumber,
+    supply: Supply,
+    flavor: Flavor,
+    report: SeedReport,
 ) -> None:
     for name in ("voice_application_sid", "sms_application_sid"):
         sid = seeded.settings.get(name)
@@ -174,5 +185,5 @@ def _number(
     supplied = supply.take(tx, space, e164) if space is not None else None
     if supplied is None:
         raise SeedError(seeded.line, f"{e164} is not in the inventory (inventory supply)")
-    number_store.insert(tx, new_number(project_id, supplied, seeded.settings))
+    number_store.insert(tx, new_number(project_id, supplied, seeded.settings, flavor))
     _count(report, None)
